@@ -16,6 +16,17 @@ import (
 // ErrNotFound is returned by readers when the asked-for item does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrOverloaded is returned by appenders that fail fast when their write queue
+// is full; ingest answers 429 with Retry-After.
+var ErrOverloaded = errors.New("store overloaded")
+
+// ErrClosed is returned by appenders after Close has begun; ingest answers 503.
+var ErrClosed = errors.New("store closed")
+
+// ErrBadFilter is returned by readers for a filter they cannot run (unknown
+// sort column, malformed cursor, unknown event type); the API answers 400.
+var ErrBadFilter = errors.New("bad filter")
+
 // EventAppender stores RUM events. AppendEvents returns only once the events
 // are durable (written and synced); views keep only their highest
 // DocumentVersion; session aggregates are updated in the same transaction.
@@ -156,4 +167,27 @@ type Reader interface {
 	Segments(ctx context.Context, sessionID string, from, to int64) ([]SegmentMeta, error)
 	// OpenSegment returns the segment bytes as stored (compressed).
 	OpenSegment(ctx context.Context, meta SegmentMeta) (io.ReadCloser, error)
+	// Histogram counts the items of typ ("session" or an event type) that
+	// match f, in buckets equal slices of [f.From, f.To) (the data's own time
+	// span when those are 0). Sort, Limit and Cursor are ignored.
+	Histogram(ctx context.Context, typ string, f Filter, buckets int) ([]Bucket, error)
+}
+
+// Bucket is one bar of an explorer's time histogram: Count items dated in
+// [Start, Start+width), Start in ms since epoch.
+type Bucket struct {
+	Start int64 `json:"start"`
+	Count int64 `json:"count"`
+}
+
+// Deleter removes stored data: one session on request, or everything older
+// than a retention cutoff.
+type Deleter interface {
+	// Delete removes a session's rows and marks its segments deleted (their
+	// bytes go when their blob file is dropped). ErrNotFound if unknown.
+	Delete(ctx context.Context, sessionID string) error
+	// DeleteBefore removes sessions that ended before cutoff (ms since epoch)
+	// with their events and segments, and drops blob files that hold only
+	// deleted segments. It returns the number of sessions removed.
+	DeleteBefore(ctx context.Context, cutoff int64) (int64, error)
 }
