@@ -1,0 +1,144 @@
+// Package config holds Reprise's configuration: one Config struct, filled from
+// defaults, then a TOML file, then REPRISE_* environment variables, then
+// command-line flags (later sources win). It is passed down explicitly; there
+// is no global.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is everything `reprise serve` needs to start.
+type Config struct {
+	Listen    string `toml:"listen"`
+	DataDir   string `toml:"data_dir"`
+	Demo      bool   `toml:"demo"`
+	LogFormat string `toml:"log_format"` // "text" or "json"
+	LogLevel  string `toml:"log_level"`  // debug, info, warn, error
+	// ShutdownTimeout bounds how long accepted requests may take to finish
+	// after SIGINT/SIGTERM.
+	ShutdownTimeout Duration `toml:"shutdown_timeout"`
+
+	RUM    RUM    `toml:"rum"`
+	Limits Limits `toml:"limits"`
+}
+
+// RUM lists the intake paths, in the terms of Datakit's RUM collector so that
+// a Guance configuration carries over.
+type RUM struct {
+	Endpoints []string `toml:"endpoints"`
+	// SessionReplayEndpoints empty turns replay intake off (404).
+	SessionReplayEndpoints []string `toml:"session_replay_endpoints"`
+	// DatadogProxy is the path the Datadog browser SDK's `proxy` option points
+	// at; empty turns Datadog compatibility off.
+	DatadogProxy string `toml:"datadog_proxy"`
+}
+
+// Limits bound what one request may cost. Sizes are bytes.
+type Limits struct {
+	MaxBodyBytes         int64 `toml:"max_body_bytes"`         // request body as sent (compressed)
+	MaxDecompressedBytes int64 `toml:"max_decompressed_bytes"` // after inflating; stops zip bombs
+	MaxEventsPerBatch    int   `toml:"max_events_per_batch"`
+	MaxRecordsPerSegment int   `toml:"max_records_per_segment"`
+	MaxFieldBytes        int   `toml:"max_field_bytes"` // one JSON string value in an event
+	MaxJSONDepth         int   `toml:"max_json_depth"`  // nesting of one event
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Listen:          "127.0.0.1:9529",
+		DataDir:         "./data",
+		LogFormat:       "text",
+		LogLevel:        "info",
+		ShutdownTimeout: Duration(30 * time.Second),
+		RUM: RUM{
+			Endpoints:              []string{"/v1/write/rum"},
+			SessionReplayEndpoints: []string{"/v1/write/rum/replay"},
+			DatadogProxy:           "/v1/datadog",
+		},
+		Limits: DefaultLimits(),
+	}
+}
+
+// DefaultLimits are sized for real SDK traffic with a wide margin: Datadog's
+// SDK flushes RUM batches at ~16 KiB and 50 events and drops events of 256 KiB,
+// while one replay segment holding a full snapshot of a large page can reach
+// several MB compressed (Datakit accepts 32 MiB).
+func DefaultLimits() Limits {
+	return Limits{
+		MaxBodyBytes:         16 << 20,
+		MaxDecompressedBytes: 64 << 20,
+		MaxEventsPerBatch:    1000,
+		MaxRecordsPerSegment: 100_000,
+		MaxFieldBytes:        256 << 10,
+		MaxJSONDepth:         64,
+	}
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Listen == "" {
+		errs = append(errs, errors.New("listen is empty"))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir is empty"))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log_format %q: want text or json", c.LogFormat))
+	}
+	if _, err := ParseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if len(c.RUM.Endpoints) == 0 {
+		errs = append(errs, errors.New("rum.endpoints is empty: RUM intake needs at least one path"))
+	}
+	paths := map[string]bool{}
+	all := append(append([]string{}, c.RUM.Endpoints...), c.RUM.SessionReplayEndpoints...)
+	if c.RUM.DatadogProxy != "" {
+		all = append(all, c.RUM.DatadogProxy)
+	}
+	for _, p := range all {
+		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "{} \t?#") {
+			errs = append(errs, fmt.Errorf("endpoint %q: want an absolute path without wildcards or query", p))
+		}
+		if paths[p] {
+			errs = append(errs, fmt.Errorf("endpoint %q is listed twice", p))
+		}
+		paths[p] = true
+	}
+	l := c.Limits
+	if l.MaxBodyBytes <= 0 || l.MaxDecompressedBytes <= 0 || l.MaxEventsPerBatch <= 0 ||
+		l.MaxRecordsPerSegment <= 0 || l.MaxFieldBytes <= 0 || l.MaxJSONDepth <= 0 {
+		errs = append(errs, fmt.Errorf("limits: every limit must be positive, got %+v", l))
+	}
+	if c.ShutdownTimeout < 0 {
+		errs = append(errs, errors.New("shutdown_timeout is negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Duration is a time.Duration that reads "30s" from TOML and flags.
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler for TOML.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// String formats like time.Duration.
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// Set implements flag.Value.
+func (d *Duration) Set(s string) error { return d.UnmarshalText([]byte(s)) }
