@@ -68,7 +68,7 @@ export async function replayFrame(page, { selector = replayIframeSelector, timeo
 
 /**
  * replayEval runs fn(document, arg) inside the replayed document and returns its result.
- * fn must be self-contained (it is sent as source) and arg JSON-serializable. Playwright
+ * fn (a function, or its source as a string) must be self-contained and arg JSON-serializable. Playwright
  * evaluates through the DevTools protocol, which works in the player's iframe even though it
  * is sandboxed without allow-scripts, and is not blocked by the player page's CSP.
  */
