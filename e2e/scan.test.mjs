@@ -27,15 +27,22 @@ test('scanDataDir finds secrets raw, in zlib/gzip streams inside blob files, and
   writeFileSync(join(dir, 'index.db'), Buffer.concat([Buffer.alloc(100), Buffer.from('Ring twice for Quokka 7731'), Buffer.alloc(50)]));
   writeFileSync(join(dir, 'nested.bin'), zlib.gzipSync(zlib.deflateSync('nested-Secret-xyz')));
   writeFileSync(join(dir, 'clean.bin'), zlib.deflateSync('nothing to see'));
+  // A blob file as docs/format/segment.md lays it out, with a raw-deflate payload (no header).
+  const raw = zlib.deflateRawSync('{"records":[{"text":"raw-deflated-Secret"}]}');
+  const frameHead = Buffer.alloc(8);
+  frameHead.writeUInt32LE(raw.length, 0);
+  writeFileSync(join(dir, 'blobs', 'seg-000001.blob'), Buffer.concat([Buffer.from('RPRSBLB1'), frameHead, raw]));
 
-  const r = scanDataDir(dir, ['pw-zebra-9981', 'quokka.e2e.41@lumen-demo.test', 'Quokka 7731', 'nested-secret-xyz', 'absent-needle']);
+  const r = scanDataDir(dir, ['pw-zebra-9981', 'quokka.e2e.41@lumen-demo.test', 'Quokka 7731', 'nested-secret-xyz', 'raw-deflated-secret', 'absent-needle']);
   const found = (needle) => r.hits.filter((h) => h.needle === needle).map((h) => `${h.file}: ${h.where}`);
   assert.deepEqual(found('pw-zebra-9981'), [`blobs/000001.seg: zlib stream at ${first.length + 8}`]);
   assert.equal(found('quokka.e2e.41@lumen-demo.test').length, 1);
   assert.match(found('quokka.e2e.41@lumen-demo.test')[0], /gzip stream/);
   assert.deepEqual(found('Quokka 7731'), ['index.db: raw latin1']);
   assert.match(found('nested-secret-xyz')[0], /nested\.bin: gzip>zlib stream at 0/);
+  assert.deepEqual(found('raw-deflated-secret'), ['blobs/seg-000001.blob: deflate stream at 16']);
+  assert.equal(r.segments, 1);
   assert.deepEqual(found('absent-needle'), []);
   assert.ok(r.streams >= 5, `streams=${r.streams}`);
-  assert.equal(r.files, 4);
+  assert.equal(r.files, 5);
 });

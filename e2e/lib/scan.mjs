@@ -76,9 +76,30 @@ export function* decodedStreams(buf, { depth = 2, rawDeflateAt = [] } = {}) {
     }
   }
   for (const i of rawDeflateAt) {
+    const b0 = buf[i];
+    if ((b0 & 0x0f) === 8 && ((b0 << 8) | buf[i + 1]) % 31 === 0) continue; // zlib, done above
+    if (b0 === 0x1f && buf[i + 1] === 0x8b) continue; // gzip, done above
     const data = tryInflate(zlib.inflateRawSync, buf, i);
     if (data) yield { offset: i, kind: 'deflate', data };
   }
+}
+
+const blobMagic = Buffer.from('RPRSBLB1');
+
+/**
+ * blobPayloadOffsets walks a Reprise blob file (magic "RPRSBLB1", then frames of
+ * length:uint32le crc:uint32le payload) and returns each payload's offset; [] for other files.
+ */
+export function blobPayloadOffsets(buf) {
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(blobMagic)) return [];
+  const out = [];
+  for (let p = 8; p + 8 <= buf.length; ) {
+    const len = buf.readUInt32LE(p);
+    if (p + 8 + len > buf.length) break; // torn tail
+    out.push(p + 8);
+    p += 8 + len;
+  }
+  return out;
 }
 
 /** listFiles returns every regular file under dir, recursively. */
@@ -96,11 +117,12 @@ export function listFiles(dir) {
  * scanDataDir searches every file under dir, raw and decompressed, for the needles.
  * @returns {{files: number, bytes: number, streams: number, inflatedBytes: number,
  *            hits: {file: string, where: string, needle: string}[]}}
- *   streams/inflatedBytes tell how much compressed data was actually opened, so a test can
- *   check that the scan saw the segments and did not pass by looking at nothing.
+ *   segments counts blob-file frames; streams/inflatedBytes tell how much compressed data was
+ *   actually opened, so a test can check that the scan saw the segments and did not pass by
+ *   looking at nothing.
  */
 export function scanDataDir(dir, needles) {
-  const report = { files: 0, bytes: 0, streams: 0, inflatedBytes: 0, hits: [] };
+  const report = { files: 0, bytes: 0, segments: 0, streams: 0, inflatedBytes: 0, hits: [] };
   for (const file of listFiles(dir)) {
     const name = relative(dir, file);
     let buf;
@@ -119,7 +141,11 @@ export function scanDataDir(dir, needles) {
         report.hits.push({ file: name, where: `raw ${enc}`, needle });
       }
     }
-    for (const s of decodedStreams(buf)) {
+    // Reprise's blob files (docs/format/segment.md) frame each segment; a payload may be raw
+    // deflate, which has no header to find, so frames are walked and each payload tried.
+    const payloads = blobPayloadOffsets(buf);
+    report.segments += payloads.length;
+    for (const s of decodedStreams(buf, { rawDeflateAt: payloads })) {
       report.streams++;
       report.inflatedBytes += s.data.length;
       for (const needle of findNeedles(s.data.toString('utf8'), needles)) {
