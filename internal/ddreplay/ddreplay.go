@@ -24,15 +24,15 @@ import (
 // input. They sit far above what real pages produce (Datadog's own string
 // table is capped at 1,000,000 entries).
 const (
-	maxNodes        = 250_000          // live nodes in one view's virtual DOM
-	maxDepth        = 1_500            // tree depth
-	maxAttrsPerNode = 512              // attributes on one element
-	maxAttrs        = 2_000_000        // attributes in one view's virtual DOM
-	maxStrings      = 2_000_000        // string table entries
-	maxStringBytes  = 64 << 20         // bytes held by the string table and literals
-	maxSheets       = 100_000          // style sheets per full snapshot scope
-	maxAliases      = 100_000          // V1 shadow-root ids folded into their hosts
-	maxOutputBytes  = 128 << 20        // rough size of the events one Convert call produces
+	maxNodes        = 250_000   // live nodes in one view's virtual DOM
+	maxDepth        = 1_500     // tree depth
+	maxAttrsPerNode = 512       // attributes on one element
+	maxAttrs        = 2_000_000 // attributes in one view's virtual DOM
+	maxStrings      = 2_000_000 // string table entries
+	maxStringBytes  = 64 << 20  // bytes held by the string table and literals
+	maxSheets       = 100_000   // style sheets per full snapshot scope
+	maxAliases      = 100_000   // V1 shadow-root ids folded into their hosts
+	maxOutputBytes  = 128 << 20 // rough size of the events one Convert call produces
 )
 
 // ErrNoFullSnapshot is returned for Change records that arrive before the full

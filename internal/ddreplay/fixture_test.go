@@ -3,8 +3,8 @@ package ddreplay
 import (
 	"bytes"
 	"compress/zlib"
-	"errors"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"

@@ -127,13 +127,16 @@ func (m *mirror) apply(tb testing.TB, raw json.RawMessage) {
 func (m *mirror) applyIncremental(tb testing.TB, data json.RawMessage) {
 	tb.Helper()
 	var d struct {
-		Source     int `json:"source"`
-		ID         int `json:"id"`
-		Text       string
-		IsChecked  bool
-		X, Y       float64
-		Type       int
-		Texts      []struct{ ID int; Value string }
+		Source    int `json:"source"`
+		ID        int `json:"id"`
+		Text      string
+		IsChecked bool
+		X, Y      float64
+		Type      int
+		Texts     []struct {
+			ID    int
+			Value string
+		}
 		Attributes []struct {
 			ID         int
 			Attributes map[string]json.RawMessage

@@ -25,23 +25,23 @@ type vnode struct {
 	id   int
 	kind nodeKind
 	// tag is the rrweb tagName (lowercase) for elements; the doctype's name.
-	tag               string
+	tag                string
 	publicID, systemID string
-	text              string // text and CDATA content
-	isSVG             bool
-	attrs             []attr
+	text               string // text and CDATA content
+	isSVG              bool
+	attrs              []attr
 
 	parent, firstChild, lastChild, prev, next *vnode
 	depth                                     int
 
 	// Virtual state that rrweb expresses as rr_* attributes or side events.
-	hasSize        bool
-	width, height  float64
-	scrollX        float64
-	scrollY        float64
-	mediaState     int8 // -1 unknown, 0 played, 1 paused
-	styleSheets    []int // sheet ids attached to a <style> or <link>
-	adoptedSheets  []int // sheet ids adopted by the document or a shadow root
+	hasSize       bool
+	width, height float64
+	scrollX       float64
+	scrollY       float64
+	mediaState    int8  // -1 unknown, 0 played, 1 paused
+	styleSheets   []int // sheet ids attached to a <style> or <link>
+	adoptedSheets []int // sheet ids adopted by the document or a shadow root
 }
 
 type attr struct {
