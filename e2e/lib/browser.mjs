@@ -53,7 +53,8 @@ export async function launch(opts = {}) {
 }
 
 /** Where the player puts rrweb's Replayer iframe (player/src, internal/web/templates/replay.html). */
-export const replayIframeSelector = process.env.REPRISE_REPLAY_IFRAME || '#replayer iframe';
+// rrweb's Replayer puts its iframe in .replayer-wrapper; #replayer is an older convention.
+export const replayIframeSelector = process.env.REPRISE_REPLAY_IFRAME || '.replayer-wrapper iframe, #replayer iframe';
 
 /**
  * replayFrame waits for the player's iframe and returns its Playwright Frame.

@@ -104,9 +104,9 @@ func TestReferencedAssetsExist(t *testing.T) {
 func TestStableIDs(t *testing.T) {
 	want := map[string][]string{
 		"/demo/": {"signin-username", "signin-email", "signin-password", "signin-note", "signin-submit",
-			"signin-status", "sort-price", "catalog-table", "catalog-status", "open-cart", "close-cart",
+			"signin-status", "sort-price", "catalog-table", "catalog-status", "catalog-search", "catalog-filter-status", "open-cart", "close-cart",
 			"cart-modal", "load-stock", "stock-status", "nav-orders"},
-		"/demo/orders.html": {"apply-coupon", "coupon-status", "orders-table", "sort-total", "nav-shop"},
+		"/demo/orders.html": {"apply-coupon", "coupon-status", "orders-table", "sort-total", "nav-shop", "billing-address", "billing-card"},
 	}
 	for p, ids := range want {
 		html := body(t, get(t, p))

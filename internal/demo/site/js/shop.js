@@ -78,3 +78,21 @@
     if (event.key === 'Escape' && !modal.hidden) closeCart();
   });
 })();
+
+// Catalog filter: hides rows whose product name does not contain the query.
+(function () {
+  'use strict';
+  var search = document.getElementById('catalog-search');
+  var table = document.getElementById('catalog-table');
+  var status = document.getElementById('catalog-filter-status');
+  search.addEventListener('input', function () {
+    var q = search.value.trim().toLowerCase();
+    var shown = 0;
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var match = row.cells[0].textContent.toLowerCase().indexOf(q) !== -1;
+      row.hidden = !match;
+      if (match) shown++;
+    });
+    status.textContent = q ? 'Showing ' + shown + ' of 5 products for "' + search.value.trim() + '"' : 'Showing all 5 products';
+  });
+})();
