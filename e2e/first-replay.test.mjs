@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import { launch, replayEval, waitForReplay } from './lib/browser.mjs';
 import { findNeedles, scanDataDir, fileSizes } from './lib/scan.mjs';
+import { apiGet, leavePage, trackIntake, uploadSummary, waitForSession } from './lib/session.mjs';
 
 // What the person types. The username is reported on purpose (REPRISE.setUser); the rest
 // must never leave the browser. The strings are unusual so that a hit is never a coincidence.
@@ -26,21 +27,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let srv;
 let browser;
 const marks = {}; // Date.now() at each moment the replay must show
-const intake = { requests: [], firstAt: 0, lastAt: 0 };
 let session; // the API's session object, once found
 
-// api fetches a JSON API path from the server and returns { status, text, json }.
-async function api(path) {
-  const res = await fetch(srv.url + path, { signal: AbortSignal.timeout(10000) });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json };
-}
+const api = (path) => apiGet(srv, path);
 
 describe('first replay: demo shop → SDK → server → player', { timeout: 180000 }, () => {
   before(async () => {
@@ -58,25 +47,7 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
     const pageErrors = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // Count what the SDK sends: every request body to the intake.
-    page.on('requestfinished', async (req) => {
-      const path = new URL(req.url()).pathname;
-      if (!path.startsWith('/v1/write/')) return;
-      const at = Date.now();
-      let body = 0;
-      try {
-        body = (await req.sizes()).requestBodySize;
-      } catch {
-        body = req.postDataBuffer()?.length ?? 0;
-      }
-      const res = await req.response();
-      intake.requests.push({ path, body, status: res?.status() ?? 0, at });
-      intake.firstAt ||= at;
-      intake.lastAt = at;
-    });
-    page.on('requestfailed', (req) => {
-      const path = new URL(req.url()).pathname;
-      if (path.startsWith('/v1/write/')) intake.requests.push({ path, body: 0, status: 0, failed: req.failure()?.errorText, at: Date.now() });
-    });
+    const intake = trackIntake(page);
 
     marks.start = Date.now();
     await page.goto(`${srv.url}/demo/`);
@@ -127,14 +98,7 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
     // Leaving the page fires pagehide, where the SDK flushes (headless Chromium never fires
     // visibilitychange by itself). Close only after the intake answered.
     marks.leave = Date.now();
-    await page.goto('about:blank');
-    const quietSince = Date.now();
-    for (let n = intake.requests.length; Date.now() - quietSince < 10000; ) {
-      await sleep(500);
-      if (intake.requests.length === n && Date.now() - intake.lastAt > 1500) break;
-      n = intake.requests.length;
-    }
-    await page.close();
+    await leavePage(page, intake);
 
     assert.deepEqual(pageErrors, ['Coupon service rejected SPRING25 (Lumen demo error)'], 'the only page error is the deliberate one');
     assert.ok(intake.requests.length > 0, 'the SDK sent nothing to /v1/write/*');
@@ -144,39 +108,18 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
     assert.ok(intake.requests.some((r) => r.path === '/v1/write/rum/replay'), 'replay segments were sent');
 
     // Bytes per minute that the SDK sent while the person was on the site.
-    const minutes = (marks.leave - marks.start) / 60000;
-    const sum = (p) => intake.requests.filter((r) => !p || r.path === p).reduce((a, r) => a + r.body, 0);
-    const line =
-      `SDK upload: ${sum()} bytes in ${intake.requests.length} requests over ${(minutes * 60).toFixed(1)} s ` +
-      `= ${Math.round(sum() / minutes)} bytes/min ` +
-      `(rum ${Math.round(sum('/v1/write/rum') / minutes)} B/min, replay ${Math.round(sum('/v1/write/rum/replay') / minutes)} B/min)`;
+    const line = uploadSummary(intake, marks.start, marks.leave);
     console.log(line);
     t.diagnostic(line);
   });
 
   it('the API shows the session with its views, error and replay segments', { timeout: 60000 }, async () => {
     assert.ok(marks.error, 'the recording step did not finish');
-    const deadline = Date.now() + 30000;
-    let last = '';
-    for (;;) {
-      const list = await api('/api/v1/sessions?app=demo&limit=50');
-      last = `GET /api/v1/sessions: ${list.status} ${list.text.slice(0, 500)}`;
-      const found = list.json?.sessions?.find((s) => s.has_replay && s.view_count >= 2 && s.error_count >= 1);
-      if (found) {
-        const replay = await api(`/api/v1/sessions/${encodeURIComponent(found.id)}/replay`);
-        last = `GET replay: ${replay.status} ${replay.text.slice(0, 500)}`;
-        const events = replay.json?.events ?? [];
-        const lastTs = events.length ? events[events.length - 1].timestamp : 0;
-        // Complete once the segments reach the error (the last thing the person did).
-        if (events.length && lastTs >= marks.error - 1000) {
-          session = found;
-          session.events = events;
-          break;
-        }
-      }
-      if (Date.now() > deadline) assert.fail(`session with 2 views, an error and a replay did not appear; last: ${last}`);
-      await sleep(500);
-    }
+    // Complete once the segments reach the error (the last thing the person did).
+    session = await waitForSession(srv, {
+      accept: (s) => s.view_count >= 2 && s.error_count >= 1,
+      untilTs: marks.error - 1000,
+    });
     assert.equal(session.application_id, 'demo');
     assert.ok(session.start <= marks.start + 5000 && session.start >= marks.start - 5000, `session start ${session.start} vs navigation at ${marks.start}`);
 

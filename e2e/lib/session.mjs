@@ -1,0 +1,103 @@
+// What the end-to-end tests do around a recorded session: count what the SDK uploads, leave
+// the page so the SDK flushes, and wait until the query API shows the session complete.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * apiGet fetches a path from the server and returns { status, text, json } (json undefined
+ * when the body is not JSON).
+ */
+export async function apiGet(srv, path) {
+  const res = await fetch(srv.url + path, { signal: AbortSignal.timeout(10000) });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json };
+}
+
+/**
+ * trackIntake records every request the page sends to /v1/write/* (path, body bytes, status,
+ * time). Body sizes come from Chromium's own accounting (request.sizes()), which covers
+ * multipart and beacon bodies that postData() cannot show.
+ * @returns {{requests: {path: string, body: number, status: number, at: number, failed?: string}[],
+ *            lastAt: number, pending: number}}
+ */
+export function trackIntake(page) {
+  const intake = { requests: [], lastAt: 0, pending: 0 };
+  const isIntake = (req) => new URL(req.url()).pathname.startsWith('/v1/write/');
+  page.on('request', (req) => {
+    if (isIntake(req)) intake.pending++;
+  });
+  page.on('requestfinished', async (req) => {
+    if (!isIntake(req)) return;
+    const at = Date.now();
+    let body;
+    try {
+      body = (await req.sizes()).requestBodySize;
+    } catch {
+      body = req.postDataBuffer()?.length ?? 0;
+    }
+    const res = await req.response().catch(() => null);
+    intake.requests.push({ path: new URL(req.url()).pathname, body, status: res?.status() ?? 0, at });
+    intake.lastAt = at;
+    intake.pending--;
+  });
+  page.on('requestfailed', (req) => {
+    if (!isIntake(req)) return;
+    intake.requests.push({ path: new URL(req.url()).pathname, body: 0, status: 0, failed: req.failure()?.errorText, at: Date.now() });
+    intake.lastAt = Date.now();
+    intake.pending--;
+  });
+  return intake;
+}
+
+/**
+ * leavePage navigates away (the page gets pagehide, where the SDK flushes what it holds),
+ * waits until the intake has been quiet for quietMs with nothing in flight, then closes it.
+ */
+export async function leavePage(page, intake, { quietMs = 1500, maxMs = 10000 } = {}) {
+  await page.goto('about:blank');
+  const start = Date.now();
+  while (Date.now() - start < maxMs) {
+    await sleep(250);
+    if (intake.pending <= 0 && Date.now() - Math.max(intake.lastAt, start) > quietMs) break;
+  }
+  await page.close();
+}
+
+/** uploadSummary describes what the SDK sent, in bytes per minute of the visit. */
+export function uploadSummary(intake, fromMs, toMs) {
+  const minutes = (toMs - fromMs) / 60000;
+  const sum = (p) => intake.requests.filter((r) => !p || r.path === p).reduce((a, r) => a + r.body, 0);
+  return (
+    `SDK upload: ${sum()} bytes in ${intake.requests.length} requests over ${(minutes * 60).toFixed(1)} s ` +
+    `= ${Math.round(sum() / minutes)} bytes/min ` +
+    `(rum ${Math.round(sum('/v1/write/rum') / minutes)} B/min, replay ${Math.round(sum('/v1/write/rum/replay') / minutes)} B/min)`
+  );
+}
+
+/**
+ * waitForSession polls the query API until a session of app matches accept(session) and its
+ * replay reaches untilTs (ms since epoch; 0: any events), then returns the session with its
+ * replay events as session.events.
+ */
+export async function waitForSession(srv, { app = 'demo', accept = () => true, untilTs = 0, timeout = 30000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    const list = await apiGet(srv, `/api/v1/sessions?app=${encodeURIComponent(app)}&limit=50`);
+    last = `GET /api/v1/sessions: ${list.status} ${list.text.slice(0, 500)}`;
+    for (const s of list.json?.sessions ?? []) {
+      if (!s.has_replay || !accept(s)) continue;
+      const replay = await apiGet(srv, `/api/v1/sessions/${encodeURIComponent(s.id)}/replay`);
+      last = `GET /api/v1/sessions/${s.id}/replay: ${replay.status} ${replay.text.slice(0, 500)}`;
+      const events = replay.json?.events ?? [];
+      if (events.length && events[events.length - 1].timestamp >= untilTs) return { ...s, events };
+    }
+    if (Date.now() > deadline) throw new Error(`waitForSession: no complete session of app ${app} within ${timeout} ms; last: ${last}`);
+    await sleep(500);
+  }
+}
