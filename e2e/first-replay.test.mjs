@@ -6,6 +6,7 @@
 // (REPRISE_E2E_VERBOSE=1 shows the server's log, REPRISE_E2E_KEEP=1 keeps its data dir.)
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { startServer } from './lib/server.mjs';
 import { launch, replayEval, waitForReplay } from './lib/browser.mjs';
 import { findNeedles, scanDataDir, fileSizes } from './lib/scan.mjs';
@@ -184,6 +185,10 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
           await waitForReplay(page, check, want, { timeout: 10000, ...opts });
         } catch (err) {
           seen = await replayEval(page, state, null).catch((e) => `unreadable: ${e.message}`);
+          // A picture of the player at the failure, for the person reading the CI log.
+          const shot = `test-results/first-replay-${name.replace(/[^a-z0-9]+/gi, '-')}.png`;
+          await mkdir('test-results', { recursive: true });
+          await page.screenshot({ path: shot }).catch(() => {});
           assert.fail(`${name}: the replay did not show ${JSON.stringify(want)}; it shows ${JSON.stringify(seen, null, 1).slice(0, 1500)}\n${err.message.split('\n')[0]}`);
         }
       };
