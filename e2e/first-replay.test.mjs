@@ -149,8 +149,8 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
     const page = await browser.newPage();
     try {
       await page.goto(`${srv.url}/explorer/sessions`);
-      const play = page.getByRole('link', { name: /^\s*play\b/i }).or(page.getByRole('button', { name: /^\s*play\b/i })).first();
-      await play.click();
+      // The Play button on this session's row (explorer.html: a[data-testid=play] per row).
+      await page.locator(`[data-testid="play"][href*="${session.id}"]`).first().click();
       await page.waitForURL(new RegExp(`/replay/${session.id}`));
       // The first thing the person saw: the shop's headline.
       await waitForReplay(page, (doc) => doc.body?.innerText.includes('Lumen Goods: small things for slow mornings'), null, { timeout: 15000 });
