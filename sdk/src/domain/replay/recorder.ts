@@ -1,0 +1,42 @@
+// The one file that imports rrweb's recorder (@rrweb/record, not the `rrweb` package, which
+// would pull in the replayer and postcss). Everything else sees startRecorder().
+
+import { record } from '@rrweb/record';
+import { monitor } from '../../tools/monitor';
+import { recordPrivacyOptions, type PrivacyLevel } from '../privacy';
+import type { RecordLike } from './segments';
+
+/** Written into every segment's metadata; a test checks it against node_modules. */
+export const RECORDER_VERSION = '@rrweb/record@2.1.6';
+
+/** A full snapshot every 5 minutes, so seeking in a long view starts near its target. */
+export const CHECKOUT_EVERY_MS = 5 * 60 * 1000;
+
+export interface Recorder {
+  takeFullSnapshot(): void;
+  stop(): void;
+}
+
+export function startRecorder(opts: {
+  privacyLevel: PrivacyLevel;
+  emit: (r: RecordLike) => void;
+}): Recorder | undefined {
+  const stop = record({
+    ...recordPrivacyOptions(opts.privacyLevel),
+    emit: monitor((e) => opts.emit(e as RecordLike)),
+    checkoutEveryNms: CHECKOUT_EVERY_MS,
+    // Inline stylesheets so a replay keeps its styles after the site redeploys.
+    inlineStylesheet: true,
+    collectFonts: false,
+    recordCanvas: false,
+    // Thin out the noisiest sources; replays stay smooth at these rates.
+    sampling: { mousemove: 50, scroll: 150, media: 800, input: 'last' },
+    slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaDescKeywords: true },
+    errorHandler: () => true, // rrweb's own errors must not reach the page
+  });
+  if (!stop) return undefined;
+  return {
+    takeFullSnapshot: monitor(() => record.takeFullSnapshot(true)),
+    stop: monitor(() => stop()),
+  };
+}
