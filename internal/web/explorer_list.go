@@ -179,26 +179,34 @@ func queryString(v url.Values) string {
 	return "?" + v.Encode()
 }
 
-// columnDef is a table column; SortKey "" means not sortable.
-type columnDef struct{ Label, SortKey, Class string }
-
-var columnsByKind = map[string][]columnDef{
-	"sessions": {{"Time", "date", "nowrap"}, {"Duration", "duration", "num"}, {"User", "", ""},
-		{"Pages", "view_count", "num"}, {"Errors", "error_count", "num"}, {"Actions", "action_count", "num"},
-		{"Browser", "", ""}, {"OS / Device", "", ""}, {"First URL", "", "url"}},
-	"views": {{"Time", "date", "nowrap"}, {"View", "", "url"}, {"Loading time", "loading_time", "num"},
-		{"LCP", "", "num"}, {"Time spent", "time_spent", "num"}, {"Errors", "", "num"}, {"User", "", ""}},
-	"errors": {{"Time", "date", "nowrap"}, {"Message", "", "msg"}, {"Type", "", ""}, {"Source", "", ""},
-		{"View", "", "url"}, {"User", "", ""}},
-	"resources": {{"Time", "date", "nowrap"}, {"Method", "", ""}, {"URL", "", "url"}, {"Type", "", ""},
-		{"Status", "status_code", "num"}, {"Duration", "duration", "num"}, {"Size", "size", "num"}},
-	"actions": {{"Time", "date", "nowrap"}, {"Type", "", ""}, {"Name", "", "msg"}, {"View", "", "url"}, {"User", "", ""}},
-	"long_tasks": {{"Time", "date", "nowrap"}, {"Duration", "duration", "num"}, {"View", "", "url"},
-		{"User", "", ""}},
+// columnDef is a table column; SortKey "" means not sortable (the keys are
+// the store's sort columns). Text columns sort A→Z first, numbers and times
+// largest first, as people look for the largest.
+type columnDef struct {
+	Label, SortKey, Class string
+	Text                  bool
 }
 
-// explorerColumns builds the header row: sortable headers link to the other
-// direction of their sort (descending first, as people look for the largest).
+var columnsByKind = map[string][]columnDef{
+	"sessions": {{"Time", "date", "nowrap", false}, {"Duration", "duration", "num", false}, {"User", "user", "", true},
+		{"Pages", "view_count", "num", false}, {"Errors", "error_count", "num", false}, {"Actions", "action_count", "num", false},
+		{"Browser", "browser", "", true}, {"OS / Device", "os", "", true}, {"First URL", "", "url", false}},
+	"views": {{"Time", "date", "nowrap", false}, {"View", "url", "url", true}, {"Loading time", "loading_time", "num", false},
+		{"LCP", "largest_contentful_paint", "num", false}, {"Time spent", "time_spent", "num", false},
+		{"Errors", "error_count", "num", false}, {"User", "user", "", true}},
+	"errors": {{"Time", "date", "nowrap", false}, {"Message", "message", "msg", true}, {"Type", "kind", "", true},
+		{"Source", "source", "", true}, {"View", "url", "url", true}, {"User", "user", "", true}},
+	"resources": {{"Time", "date", "nowrap", false}, {"Method", "method", "", true}, {"URL", "resource_url", "url", true},
+		{"Type", "resource_type", "", true}, {"Status", "status_code", "num", false}, {"Duration", "duration", "num", false},
+		{"Size", "size", "num", false}},
+	"actions": {{"Time", "date", "nowrap", false}, {"Type", "action_type", "", true}, {"Name", "target_name", "msg", true},
+		{"View", "url", "url", true}, {"User", "user", "", true}},
+	"long_tasks": {{"Time", "date", "nowrap", false}, {"Duration", "duration", "num", false}, {"View", "url", "url", true},
+		{"User", "user", "", true}},
+}
+
+// explorerColumns builds the header row: a sortable header links to its
+// column's other direction when it is the current sort, else to its first.
 func explorerColumns(q explorerQuery) []column {
 	cur := q.Filter.Sort
 	if cur == "" {
@@ -208,10 +216,20 @@ func explorerColumns(q explorerQuery) []column {
 	for _, d := range columnsByKind[q.Kind.Kind] {
 		c := column{Label: d.Label, Class: d.Class}
 		if d.SortKey != "" {
-			next := "-" + d.SortKey
+			first, second := "-"+d.SortKey, d.SortKey
+			if d.Text {
+				first, second = second, first
+			}
+			next := first
+			switch cur {
+			case first:
+				next = second
+			case second:
+				next = first
+			}
 			switch cur {
 			case "-" + d.SortKey:
-				c.Dir, next = "desc", d.SortKey
+				c.Dir = "desc"
 			case d.SortKey:
 				c.Dir = "asc"
 			}
