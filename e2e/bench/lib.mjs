@@ -1,0 +1,233 @@
+// Shared pieces of the benchmarks: Chromium launched as DESIGN.md §7 says, the page server
+// for the SDK-overhead bench (heavy page, SDK bundles, a counting proxy to `reprise serve`),
+// the scripted user (real input through CDP), and `reprise serve` started with its pid known
+// (the ingest bench reads the server's CPU and memory from /proc/PID).
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const benchDir = join(repoRoot, 'e2e', 'bench');
+export const reproBin = process.env.REPRISE_BIN || join(repoRoot, 'bin', 'reprise');
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** launchChromium opens Debian's Chromium with a fresh user-data-dir, removed on close. */
+export async function launchChromium() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'reprise-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.REPRISE_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const types = { '.js': 'text/javascript', '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.map': 'application/json' };
+
+/**
+ * startPageServer serves the bench page on 127.0.0.1. `snippets[variant]` is the HTML put in
+ * the page's <head> for ?variant=NAME; `files` maps URL prefixes to directories. Requests to
+ * /v1/ are forwarded to `upstream` (a running reprise serve) and their body bytes counted in
+ * `sent` (reset it between runs), so every SDK is measured by the same meter.
+ */
+export async function startPageServer({ snippets, files, upstream }) {
+  const html = readFileSync(join(benchDir, 'heavy.html'), 'utf8');
+  const sent = { bytes: 0, requests: 0, statuses: {} };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname.startsWith('/v1/')) return forward(req, res);
+    if (url.pathname === '/bench/heavy.js') return sendFile(res, join(benchDir, 'heavy.js'));
+    if (url.pathname === '/bench/data') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ route: url.searchParams.get('route'), items: Array.from({ length: 50 }, (_, i) => i) }));
+    }
+    if (url.pathname.startsWith('/bench/heavy')) {
+      const variant = url.searchParams.get('variant') || 'none';
+      if (!(variant in snippets)) {
+        res.writeHead(404);
+        return res.end('unknown variant');
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(html.replace('<!--SDK-->', snippets[variant]));
+    }
+    for (const [prefix, dir] of Object.entries(files)) {
+      if (url.pathname.startsWith(prefix)) {
+        const file = resolve(dir, '.' + url.pathname.slice(prefix.length - 1));
+        if (file.startsWith(resolve(dir)) && existsSync(file) && statSync(file).isFile()) return sendFile(res, file);
+      }
+    }
+    res.writeHead(404);
+    res.end('not found');
+  });
+
+  function sendFile(res, file) {
+    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    createReadStream(file).pipe(res);
+  }
+
+  function forward(req, res) {
+    if (!upstream) {
+      // No server (corpus capture): accept and count, like an intake that drops everything.
+      req.on('data', (c) => { sent.bytes += c.length; });
+      req.on('end', () => { sent.requests++; res.writeHead(202); res.end(); });
+      return;
+    }
+    const up = new URL(upstream);
+    const preq = httpRequest(
+      { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host } },
+      (pres) => {
+        sent.statuses[pres.statusCode] = (sent.statuses[pres.statusCode] || 0) + 1;
+        res.writeHead(pres.statusCode, pres.headers);
+        pres.pipe(res);
+      },
+    );
+    preq.on('error', (err) => {
+      sent.statuses.error = (sent.statuses.error || 0) + 1;
+      res.writeHead(502);
+      res.end(String(err));
+    });
+    req.on('data', (c) => { sent.bytes += c.length; });
+    req.on('end', () => { sent.requests++; });
+    req.pipe(preq);
+  }
+
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent,
+    reset() { sent.bytes = 0; sent.requests = 0; sent.statuses = {}; },
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
+}
+
+/**
+ * drive plays a user on the heavy page for `ms`: mouse moves, clicks, typing, a select, a
+ * checkbox, form submits and menu navigation, in a fixed order so every variant gets the same.
+ */
+export async function drive(page, ms) {
+  const deadline = Date.now() + ms;
+  let step = 0;
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
+  while (Date.now() < deadline) {
+    await page.mouse.move(50 + rand() * 1100, 80 + rand() * 650, { steps: 8 });
+    const remaining = () => Math.max(1, deadline - Date.now());
+    const opts = { timeout: remaining() };
+    try {
+      switch (step++ % 8) {
+        case 0: await page.click('#add', opts); break;
+        case 1: await page.fill('#name', ''); await page.type('#name', words[step % 8] + ' ' + step, { delay: 40, ...opts }); break;
+        case 2: await page.type('#email', 'u' + step + '@example.test', { delay: 40, ...opts }); break;
+        case 3: await page.selectOption('#plan', ['free', 'team', 'enterprise'][step % 3], opts); break;
+        case 4: await page.click('#terms', opts); break;
+        case 5: await page.type('#notes', words.slice(0, 3).join(' ') + '. ', { delay: 30, ...opts }); break;
+        case 6: await page.click('#submit', opts); break;
+        case 7: await page.click(`#nav a:nth-child(${1 + (step % 3)})`, opts); break;
+      }
+    } catch (err) {
+      if (Date.now() < deadline) throw err;
+    }
+    await page.waitForTimeout(Math.min(remaining(), 150));
+  }
+}
+
+/**
+ * startReprise runs `bin/reprise serve` on a free 127.0.0.1 port and waits for /healthz (or
+ * any HTTP answer on / while /healthz does not exist yet). Returns its pid for /proc.
+ */
+export async function startReprise({ dataDir, args = [], env = {}, timeoutMs = 20000 } = {}) {
+  if (!existsSync(reproBin)) throw new Error(`${reproBin} not found: run make build`);
+  const port = await freePort();
+  const child = spawn(reproBin, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (c) => { out = (out + c).slice(-65536); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  const exit = new Promise((r) => child.on('exit', () => { exited = true; r(); }));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+    await exit;
+    clearTimeout(t);
+  };
+  process.once('exit', () => { if (!exited) child.kill('SIGKILL'); });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`reprise serve exited early:\n${out}`);
+    try {
+      const res = await fetch(url + '/healthz', { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status < 500) return { url, port, pid: child.pid, dataDir, output: () => out, stop };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`reprise serve did not answer on ${url} within ${timeoutMs} ms:\n${out}`);
+}
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** median of numbers (NaN for an empty list). */
+export function median(xs) {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * buildRrwebRecord bundles @rrweb/record alone (minified IIFE exposing window.rrwebRecord),
+ * the "rrweb record alone" variant: what our SDK costs on top of the recorder it wraps.
+ */
+export async function buildRrwebRecord(outDir) {
+  const esbuild = await import('esbuild');
+  const outfile = join(outDir, 'rrweb-record.js');
+  await esbuild.build({
+    stdin: { contents: "import { record } from '@rrweb/record'; window.rrwebRecord = record;", resolveDir: repoRoot, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2019'],
+    legalComments: 'none',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
