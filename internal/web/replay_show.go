@@ -7,12 +7,19 @@ import (
 	"github.com/reprise-rum/reprise/internal/store"
 )
 
-// replayPageData is what replay.html receives; the player island reads the
-// session id and start offset from data attributes.
+// defaultInactiveThresholdMs is how long a stretch without user input or page
+// change must last before the player skips it (seed: "over 1 minute"). People
+// change it in the player; their choice is kept in their browser.
+const defaultInactiveThresholdMs = 60_000
+
+// replayPageData is what replay.html receives. The player island
+// (player/src/main.ts) reads the session id from data attributes and the
+// moment to open at from the URL's t parameter.
 type replayPageData struct {
-	Session store.Session
-	User    string
-	T       int64 // ms from the session's start
+	Session             store.Session
+	User                string
+	T                   int64 // ms from the session's start
+	InactiveThresholdMs int64
 }
 
 // replayShow renders the player page for /replay/{session}?t=MS.
@@ -30,6 +37,9 @@ func (h *handler) replayShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.render(w, r, http.StatusOK, "replay.html", page{Title: "Replay · " + userLabel(s.User), Nav: "sessions",
-		Data: replayPageData{Session: s, User: userLabel(s.User), T: t}})
+	h.render(w, r, http.StatusOK, "replay.html", page{
+		Title: "Replay · " + userLabel(s.User) + " · " + fmtTime(s.Start),
+		Nav:   "sessions",
+		Data:  replayPageData{Session: s, User: userLabel(s.User), T: t, InactiveThresholdMs: defaultInactiveThresholdMs},
+	})
 }

@@ -1,0 +1,386 @@
+// The player page, wired together: the session's metadata, RUM events and
+// segment index arrive first; the list, the timeline markers and the windows
+// are planned from them; then the controller loads the window at the target
+// moment and plays while the rest arrives.
+import { activityFromRecords, activityFromRum, defaultInactiveThresholdMs, inactiveStretches, type Stretch } from './activity';
+import type { PlayerApi } from './api';
+import { createController, type Controller, type PlayerState } from './controller';
+import type { Engine } from './engine';
+import { fmtOffset } from './format';
+import { itemsFromRecords, itemsFromRum, mergeItems, type ListItem } from './items';
+import { createWindowLoader } from './loader';
+import type { MissingPart, RumEvent, SegmentInfo, SessionInfo } from './types';
+import { bindKeys, createControls, createToast, speeds } from './ui/controls';
+import { icons } from './ui/icons';
+import { createList, type ListFilter } from './ui/list';
+import { createTimeline } from './ui/timeline';
+import { planWindows } from './windows';
+
+export interface AppOptions {
+  root: HTMLElement; // #player, holding the server-rendered skeleton
+  api: PlayerApi;
+  sessionId: string;
+  /** ms from the session's start to open at; null: from the start, playing. */
+  t: number | null;
+  storage?: Storage | null;
+}
+
+const keys = {
+  skip: 'reprise.player.skipInactive',
+  threshold: 'reprise.player.inactiveThresholdMs',
+  speed: 'reprise.player.speed',
+  folded: 'reprise.player.listFolded',
+};
+
+export interface PlayerHandle {
+  state(): PlayerState & { offset: number; duration: number; skipInactive: boolean; thresholdMs: number; stretches: Stretch[]; missing: string[]; items: number };
+  controller: Controller;
+}
+
+export async function startApp(o: AppOptions): Promise<PlayerHandle> {
+  const root = o.root;
+  const store = o.storage ?? null;
+  const $ = <T extends HTMLElement>(sel: string) => root.querySelector(sel) as T;
+  const toast = createToast($('#rp-toast'));
+  const overlay = $<HTMLElement>('#rp-overlay');
+  const setOverlay = (kind: string, text: string) => {
+    overlay.dataset.kind = kind;
+    overlay.hidden = kind === '';
+    overlay.querySelector('.rp-overlay-text')!.textContent = text;
+  };
+  setOverlay('loading', 'Loading replay…');
+
+  let session: SessionInfo;
+  let rum: RumEvent[];
+  let segments: SegmentInfo[];
+  try {
+    [session, rum, segments] = await Promise.all([o.api.session(), o.api.events(), o.api.segments()]);
+  } catch (err) {
+    setOverlay('error', `The replay could not be loaded: ${(err as Error).message}`);
+    throw err;
+  }
+  const start = session.start;
+  const end = Math.max(session.end || start, ...segments.map((s) => s.end), start + 1);
+  const total = end - start;
+  const windows = planWindows(segments, end);
+
+  // Settings: remembered per browser.
+  const read = (k: string) => {
+    try {
+      return store?.getItem(k) ?? null;
+    } catch {
+      return null;
+    }
+  };
+  const write = (k: string, v: string) => {
+    try {
+      store?.setItem(k, v);
+    } catch {
+      // private mode or full storage: the setting lasts for this page only
+    }
+  };
+  let skipInactive = read(keys.skip) !== '0';
+  const attrThreshold = Number(root.dataset.inactiveThreshold) || defaultInactiveThresholdMs;
+  let thresholdMs = Number(read(keys.threshold)) || attrThreshold;
+  const storedSpeed = Number(read(keys.speed));
+  let speed = (speeds as readonly number[]).includes(storedSpeed) ? storedSpeed : 1;
+
+  // What is known about the session, growing as windows load.
+  const rumItems = itemsFromRum(rum);
+  const recordOpts = { withClicks: !rum.some((e) => e.type === 'action'), withPages: !rum.some((e) => e.type === 'view') };
+  let items: ListItem[] = mergeItems([], rumItems);
+  const rumActivity = activityFromRum(rum);
+  const recordActivity = new Map<number, number[]>(); // per window; small, kept after eviction
+  let stretches: Stretch[] = [];
+  const missing = new Map<string, MissingPart>();
+  const computeStretches = () => {
+    const pts: number[] = rumActivity.slice();
+    for (const a of recordActivity.values()) for (const t of a) pts.push(t);
+    stretches = inactiveStretches(pts, start, end, thresholdMs);
+    timeline.setStretches(stretches);
+  };
+
+  const list = createList($('#rp-list'), {
+    origin: start,
+    onSeek: (item) => seekTo(item.at),
+    onCounts: (c) => {
+      for (const b of root.querySelectorAll<HTMLElement>('[data-filter]')) {
+        const n = b.querySelector('.rp-count');
+        if (n) n.textContent = String(c[b.dataset.filter as ListFilter] ?? 0);
+      }
+    },
+  });
+  for (const b of root.querySelectorAll<HTMLButtonElement>('[data-filter]')) {
+    b.addEventListener('click', () => {
+      for (const o of root.querySelectorAll('[data-filter]')) o.classList.toggle('is-active', o === b);
+      list.setFilter(b.dataset.filter as ListFilter);
+      list.setPosition(ctl.state().position, false);
+    });
+  }
+  const timeline = createTimeline($('#rp-timeline'), { start, end, onSeek: (t) => seekTo(t) });
+  const refreshItems = () => {
+    list.setItems(items);
+    timeline.setMarkers(items);
+  };
+  refreshItems();
+
+  const notices = $<HTMLElement>('#rp-notices');
+  const showMissing = () => {
+    notices.replaceChildren();
+    if (missing.size === 0) return;
+    const box = document.createElement('div');
+    box.className = 'rp-notice';
+    box.setAttribute('role', 'status');
+    box.innerHTML = icons.warning;
+    const text = document.createElement('div');
+    const head = document.createElement('strong');
+    head.textContent = 'Part of this recording is missing. ';
+    text.appendChild(head);
+    text.appendChild(document.createTextNode('The replay plays around it. Missing: '));
+    const parts = Array.from(missing.values()).map((m) => {
+      const when = m.start !== undefined ? ` (${fmtOffset(m.start - start)}${m.end !== undefined ? `–${fmtOffset(m.end - start)}` : ''})` : '';
+      return `${m.label}${when}`;
+    });
+    const ul = document.createElement('span');
+    ul.className = 'rp-notice-parts';
+    ul.textContent = parts.join('; ');
+    text.appendChild(ul);
+    box.appendChild(text);
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'rp-notice-close';
+    close.setAttribute('aria-label', 'Dismiss');
+    close.textContent = '×';
+    close.addEventListener('click', () => box.remove());
+    box.appendChild(close);
+    notices.appendChild(box);
+  };
+
+  const loader = createWindowLoader(o.api, windows, {
+    onLoaded(i, chunk) {
+      recordActivity.set(i, activityFromRecords(chunk.events));
+      items = mergeItems(items, itemsFromRecords(chunk.events, recordOpts));
+      for (const m of chunk.missing) missing.set(m.label, m);
+      refreshItems();
+      computeStretches();
+      showMissing();
+    },
+  });
+
+  // Scale the recorded viewport to fit the screen, like a video.
+  const screen = $<HTMLElement>('#rp-screen');
+  const fit = (e: Engine) => {
+    const size = e.size();
+    if (!size) return;
+    const s = Math.min(screen.clientWidth / size.width, screen.clientHeight / size.height);
+    e.root.style.width = `${size.width}px`;
+    e.root.style.height = `${size.height}px`;
+    e.root.style.transform = `translate(-50%, -50%) scale(${Number.isFinite(s) && s > 0 ? s : 1})`;
+  };
+  new ResizeObserver(() => {
+    const e = ctl.engine();
+    if (e) fit(e);
+  }).observe(screen);
+
+  const ctl = createController({
+    host: $('#replayer'),
+    windows,
+    loader,
+    start,
+    end,
+    speed,
+    skipInactive: () => skipInactive,
+    stretches: () => stretches,
+    onEngine: (e) => e.onResize(() => fit(e)),
+    onWindowError(i, err) {
+      const w = windows[i];
+      missing.set(`window ${i}`, { label: `the recording could not be loaded (${(err as Error).message ?? err})`, start: w.from, end: w.to });
+      showMissing();
+    },
+    onFrame: render,
+  });
+
+  const controls = createControls({
+    root,
+    onToggle: () => ctl.toggle(),
+    onSkip(on) {
+      skipInactive = on;
+      write(keys.skip, on ? '1' : '0');
+      controls.setSkip(on);
+      toast(on ? `Skipping inactivity over ${fmtOffset(thresholdMs)}` : 'Playing inactive stretches');
+    },
+    onThreshold(ms) {
+      thresholdMs = ms;
+      write(keys.threshold, String(ms));
+      computeStretches();
+    },
+    onSpeed(s) {
+      speed = s;
+      write(keys.speed, String(s));
+      ctl.setSpeed(s);
+      controls.setSpeed(s);
+    },
+    onFullscreen: toggleFullscreen,
+  });
+  controls.setSkip(skipInactive);
+  controls.setThreshold(thresholdMs);
+  controls.setSpeed(speed);
+  controls.setFullscreen(false);
+  computeStretches();
+
+  // Full screen: the stage (replay and bar). Browsers exit on Esc by
+  // themselves; where the Fullscreen API is refused, a CSS fallback does the same.
+  const stage = $<HTMLElement>('#rp-stage');
+  function toggleFullscreen() {
+    if (document.fullscreenElement || stage.classList.contains('is-pseudo-fullscreen')) {
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+      stage.classList.remove('is-pseudo-fullscreen');
+      controls.setFullscreen(false);
+      return;
+    }
+    const fallback = () => {
+      stage.classList.add('is-pseudo-fullscreen');
+      controls.setFullscreen(true);
+    };
+    if (stage.requestFullscreen) stage.requestFullscreen().catch(fallback);
+    else fallback();
+  }
+  document.addEventListener('fullscreenchange', () => {
+    const on = document.fullscreenElement === stage;
+    root.classList.toggle('is-fullscreen', on);
+    controls.setFullscreen(on || stage.classList.contains('is-pseudo-fullscreen'));
+  });
+
+  // Fold the list: the replay takes the space.
+  const setFolded = (folded: boolean) => {
+    root.classList.toggle('is-folded', folded);
+    $<HTMLElement>('#rp-side').hidden = folded;
+    $<HTMLElement>('#rp-unfold').hidden = !folded;
+    write(keys.folded, folded ? '1' : '0');
+  };
+  $('#rp-fold').addEventListener('click', () => setFolded(true));
+  $('#rp-unfold').addEventListener('click', () => setFolded(false));
+  setFolded(read(keys.folded) === '1');
+
+  // Sharing link: this moment, as an absolute URL.
+  const shareURL = () => `${location.origin}/replay/${encodeURIComponent(o.sessionId)}?t=${Math.round(ctl.state().position - start)}`;
+  const share = $<HTMLButtonElement>('#rp-share');
+  share.addEventListener('click', async () => {
+    const url = shareURL();
+    share.dataset.url = url;
+    const ok = await copyText(url);
+    toast(ok ? `Link to ${fmtOffset(ctl.state().position - start)} copied` : `Copy this link: ${url}`);
+    share.classList.add('is-done');
+    share.innerHTML = icons.check;
+    setTimeout(() => {
+      share.classList.remove('is-done');
+      share.innerHTML = icons.link;
+    }, 2000);
+  });
+
+  $('#rp-screen').addEventListener('click', () => ctl.toggle());
+
+  function seekTo(t: number) {
+    ctl.seek(t);
+    rememberPosition();
+  }
+  // The address bar follows seeks and pauses, so a reload returns to the same moment.
+  function rememberPosition() {
+    try {
+      history.replaceState(history.state, '', `${location.pathname}?t=${Math.round(ctl.state().position - start)}`);
+    } catch {
+      // a sandboxed document may refuse; the share button still works
+    }
+  }
+
+  const step = (dir: 1 | -1) => {
+    const pos = ctl.state().position;
+    const all = list.items();
+    const target =
+      dir > 0 ? all.find((i) => i.at > pos + 250) : all.slice().reverse().find((i) => i.at < pos - 1000);
+    if (target) seekTo(target.at);
+  };
+  bindKeys({
+    toggle: () => ctl.toggle(),
+    back: () => seekTo(ctl.state().position - 5000),
+    forward: () => seekTo(ctl.state().position + 5000),
+    fullscreen: toggleFullscreen,
+    escape: () => {
+      if (stage.classList.contains('is-pseudo-fullscreen')) toggleFullscreen();
+    },
+    prevItem: () => step(-1),
+    nextItem: () => step(1),
+  });
+
+  let wasPlaying = false;
+  let lastStateKey = '';
+  let lastSkips = 0;
+  function render(s: PlayerState) {
+    controls.setPlaying(s.playing, s.ended);
+    controls.setTime(s.position - start, total);
+    timeline.setPosition(s.position);
+    timeline.setLoaded(s.position, s.loadedTo);
+    list.setPosition(s.position, s.playing);
+    if (s.skips !== lastSkips) {
+      lastSkips = s.skips;
+      toast('Skipped inactivity');
+    }
+    const key = windows.length === 0 ? 'none' : s.loading ? 'loading' : s.buffering ? 'buffering' : s.gap ? 'gap' : '';
+    if (key !== lastStateKey) {
+      lastStateKey = key;
+      if (key === 'none') setOverlay('none', 'This session has no replay recorded.');
+      else if (key === 'loading') setOverlay('loading', 'Loading replay…');
+      else if (key === 'buffering') setOverlay('loading', 'Buffering…');
+      else if (key === 'gap') setOverlay('gap', 'No recording for this part of the session: it is missing or unreadable.');
+      else setOverlay('', '');
+    }
+    if (wasPlaying && !s.playing) rememberPosition();
+    wasPlaying = s.playing;
+  }
+
+  const initial = o.t === null ? start : start + o.t;
+  ctl.seek(initial);
+  // A link to a moment opens paused at that moment; otherwise the replay plays.
+  if (o.t === null) ctl.play();
+
+  return {
+    controller: ctl,
+    state: () => {
+      const s = ctl.state();
+      return {
+        ...s,
+        offset: s.position - start,
+        duration: total,
+        skipInactive,
+        thresholdMs,
+        stretches,
+        missing: Array.from(missing.values()).map((m) => m.label),
+        items: items.length,
+      };
+    },
+  };
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Without clipboard permission (or a secure context): the old way.
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.appendChild(ta);
+    ta.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    ta.remove();
+    return ok;
+  }
+}

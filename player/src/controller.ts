@@ -1,0 +1,334 @@
+// Playback: one clock (ms since epoch) that the whole page follows, and the
+// engines (rrweb Replayers) made to follow it. The clock advances on animation
+// frames by elapsed time × speed, stops at the edge of what is loaded
+// (buffering), and jumps over inactive stretches when asked. rrweb's own
+// clock runs alongside for smooth cursor and click animation; the controller
+// re-aligns it on every play, seek and skip.
+import { createEngine, type Engine } from './engine';
+import { skipTarget, type Stretch } from './activity';
+import type { WindowLoader } from './loader';
+import { prepareChunk, windowEndMarker, type Meta, type PreparedChunk } from './prepare';
+import type { ReplayChunk } from './types';
+import { windowAt, type ReplayWindow } from './windows';
+
+export interface PlayerState {
+  position: number; // ms since epoch
+  start: number;
+  end: number;
+  playing: boolean;
+  speed: number;
+  buffering: boolean; // playing, but the next window has not arrived
+  loading: boolean; // the window at the playhead is being fetched
+  gap: boolean; // no playable recording at the playhead (missing or unreadable)
+  ended: boolean;
+  loadedTo: number; // how far from the playhead the recording is ready
+  engineWindows: [number, number] | null;
+  cachedWindows: number[];
+  skips: number;
+  engineEvents: number;
+}
+
+export interface Clock {
+  now(): number;
+  frame(cb: () => void): number;
+  cancel(id: number): void;
+}
+
+export interface ControllerOptions {
+  host: HTMLElement;
+  windows: ReplayWindow[];
+  loader: WindowLoader;
+  start: number;
+  end: number;
+  speed: number;
+  skipInactive: () => boolean;
+  stretches: () => Stretch[];
+  onEngine?: (e: Engine) => void;
+  onFrame?: (s: PlayerState) => void;
+  onWindowError?: (index: number, err: unknown) => void;
+  onWarning?: (msg: string) => void;
+  clock?: Clock;
+  /** An engine holding this many windows is replaced at the next window start instead of growing. */
+  maxEngineWindows?: number;
+  maxEngineEvents?: number;
+  /** Fetch the next window this long (real time) before the playhead reaches it. */
+  prefetchMs?: number;
+}
+
+export interface Controller {
+  play(): void;
+  pause(): void;
+  toggle(): void;
+  seek(t: number): void;
+  setSpeed(speed: number): void;
+  state(): PlayerState;
+  engine(): Engine | null;
+  destroy(): void;
+}
+
+const browserClock: Clock = {
+  now: () => performance.now(),
+  frame: (cb) => requestAnimationFrame(cb),
+  cancel: (id) => cancelAnimationFrame(id),
+};
+
+export function createController(o: ControllerOptions): Controller {
+  const clock = o.clock ?? browserClock;
+  const windows = o.windows;
+  const maxWindows = o.maxEngineWindows ?? 3;
+  const maxEvents = o.maxEngineEvents ?? 150_000;
+  const prefetchMs = o.prefetchMs ?? 20_000;
+  let pos = o.start;
+  let playing = false;
+  let ended = false;
+  let speed = o.speed;
+  let buffering = false;
+  let skips = 0;
+  let engine: Engine | null = null;
+  let engFirst = -1;
+  let engLast = -1;
+  let lastFrame = clock.now();
+  let frameId = 0;
+  let destroyed = false;
+  const failed = new Set<number>();
+  // Prepared chunks, keyed by the loader's chunk object so that an evicted
+  // window's preparation goes with it.
+  const preparedOf = new WeakMap<ReplayChunk, PreparedChunk>();
+  const metaAfter = new Map<number, Meta>(); // last page dimensions seen in window i
+
+  const prepared = (i: number): PreparedChunk | undefined => {
+    const chunk = o.loader.get(i);
+    if (!chunk) return undefined;
+    let p = preparedOf.get(chunk);
+    if (!p) {
+      p = prepareChunk(chunk.events, windows[i].to, metaAfter.get(i - 1) ?? null);
+      if (p.lastMeta) metaAfter.set(i, p.lastMeta);
+      preparedOf.set(chunk, p);
+    }
+    return p;
+  };
+
+  const load = (i: number) => {
+    if (i < 0 || i >= windows.length || failed.has(i) || o.loader.get(i) || o.loader.loading(i)) return;
+    o.loader.load(i).catch((err) => {
+      failed.add(i);
+      o.onWindowError?.(i, err);
+    });
+  };
+
+  const covers = (i: number) => engine !== null && i >= engFirst && i <= engLast;
+
+  /** A window the clock may play through: loaded (playable or not) or failed. */
+  const ready = (i: number) => covers(i) || failed.has(i) || o.loader.get(i) !== undefined;
+
+  // loadedTo: the playhead may advance up to here without waiting for data.
+  const loadedTo = (): number => {
+    let i = windowAt(windows, pos);
+    if (i < 0) return o.end;
+    if (!ready(i)) return pos;
+    while (i + 1 < windows.length && ready(i + 1)) i++;
+    return i + 1 < windows.length ? windows[i].to : Math.max(o.end, windows[i].to);
+  };
+
+  const retire = (old: Engine, fresh: Engine | null) => {
+    old.stop();
+    if (!fresh) {
+      old.destroy();
+      return;
+    }
+    // Keep the old picture until the new iframe is sized and shown: no blank flash.
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      old.destroy();
+    };
+    fresh.onResize(() => clock.frame(finish));
+    setTimeout(finish, 1000);
+  };
+
+  // buildAt makes a fresh engine from window i (whose chunk is loaded) at the playhead.
+  const buildAt = (i: number) => {
+    const p = prepared(i);
+    const old = engine;
+    engine = null;
+    engFirst = engLast = -1;
+    if (!p || !p.playable || p.events.length === 0) {
+      if (old) retire(old, null);
+      return;
+    }
+    const events = p.events.concat(windowEndMarker(windows[i].to - 1));
+    let fresh: Engine;
+    try {
+      fresh = createEngine(o.host, events, { speed, onWarning: o.onWarning });
+    } catch (err) {
+      failed.add(i);
+      o.onWindowError?.(i, err);
+      if (old) retire(old, null);
+      return;
+    }
+    engine = fresh;
+    engFirst = engLast = i;
+    o.onEngine?.(fresh);
+    if (playing) fresh.playAt(pos);
+    else fresh.pauseAt(pos);
+    if (old) retire(old, fresh);
+  };
+
+  // ensureEngine makes sure the engine covers the playhead's window, loading it if needed.
+  const ensureEngine = () => {
+    const i = windowAt(windows, pos);
+    if (i < 0 || covers(i)) return;
+    if (engine) engine.stop(); // the old picture stays while the window loads
+    if (failed.has(i)) {
+      if (engine) buildAt(i); // drops the engine: the gap overlay says why
+      return;
+    }
+    if (!o.loader.get(i)) {
+      load(i);
+      return;
+    }
+    buildAt(i);
+  };
+
+  // appendAhead feeds the next window to the running engine before the playhead needs it.
+  const appendAhead = () => {
+    const cur = windowAt(windows, pos);
+    const next = (engine ? engLast : cur) + 1;
+    if (next >= windows.length || windows[next].from - pos > prefetchMs * speed) return;
+    if (!o.loader.get(next)) {
+      load(next);
+      return;
+    }
+    if (!engine || engLast !== next - 1) return;
+    const tooBig = engLast - engFirst + 1 >= maxWindows || engine.eventCount() >= maxEvents;
+    const p = prepared(next);
+    // A big engine is replaced at the next window's start (cheap: a full
+    // snapshot is all there is to apply), which lets the old one be collected.
+    if (tooBig || !p || !p.playable) return;
+    engine.append(p.events.concat(windowEndMarker(windows[next].to - 1)));
+    engLast = next;
+    if (playing && engine.finished()) engine.playAt(pos);
+  };
+
+  const alignEngine = () => {
+    if (!engine) return;
+    if (playing) engine.playAt(pos);
+    else engine.pauseAt(pos);
+  };
+
+  const state = (): PlayerState => {
+    const i = windowAt(windows, pos);
+    const loading = i >= 0 && !covers(i) && !failed.has(i) && o.loader.get(i) === undefined;
+    return {
+      position: pos,
+      start: o.start,
+      end: o.end,
+      playing,
+      speed,
+      buffering,
+      loading,
+      gap: !engine && !loading,
+      ended,
+      loadedTo: loadedTo(),
+      engineWindows: engine ? [engFirst, engLast] : null,
+      cachedWindows: o.loader.cached(),
+      skips,
+      engineEvents: engine ? engine.eventCount() : 0,
+    };
+  };
+
+  const tick = () => {
+    if (destroyed) return;
+    const now = clock.now();
+    const dt = Math.max(0, now - lastFrame);
+    lastFrame = now;
+    if (playing) {
+      const edge = loadedTo();
+      let next = Math.min(pos + dt * speed, o.end);
+      const wasBuffering = buffering;
+      buffering = next >= edge && edge < o.end;
+      if (buffering) next = Math.max(pos, edge);
+      pos = next;
+      if (wasBuffering && !buffering && engine?.finished()) engine.playAt(pos);
+      if (o.skipInactive()) {
+        const target = skipTarget(o.stretches(), pos, edge);
+        if (target !== null) {
+          pos = target;
+          skips++;
+          if (covers(windowAt(windows, pos))) alignEngine();
+          else ensureEngine();
+        }
+      }
+      if (pos >= o.end) {
+        pos = o.end;
+        playing = false;
+        ended = true;
+        buffering = false;
+        engine?.stop();
+      }
+    }
+    ensureEngine();
+    appendAhead();
+    const i = windowAt(windows, pos);
+    o.loader.retain(Math.min(i - 1, engFirst < 0 ? i : engFirst), Math.max(i, engLast) + 2);
+    // rrweb's clock runs on the same time source; re-align only if it strays
+    // (a long task, a tab in the background).
+    if (playing && engine && !engine.finished() && pos < engine.lastTs()) {
+      if (Math.abs(engine.currentTime() - pos) > 1000 * Math.max(1, speed)) engine.playAt(pos);
+    }
+    o.onFrame?.(state());
+    frameId = clock.frame(tick);
+  };
+  frameId = clock.frame(tick);
+
+  const ctl: Controller = {
+    play() {
+      if (ended || pos >= o.end) {
+        pos = o.start;
+        ended = false;
+      }
+      playing = true;
+      lastFrame = clock.now();
+      ensureEngine();
+      engine?.playAt(pos);
+    },
+    pause() {
+      playing = false;
+      buffering = false;
+      if (engine) {
+        engine.stop();
+        // Stay exactly where rrweb stopped, so pausing never re-renders the picture.
+        const t = engine.currentTime();
+        if (!engine.finished() && Math.abs(t - pos) < 1000 * Math.max(1, speed)) pos = Math.min(Math.max(t, o.start), o.end);
+      }
+    },
+    toggle() {
+      if (playing) ctl.pause();
+      else ctl.play();
+    },
+    seek(t) {
+      pos = Math.min(Math.max(t, o.start), o.end);
+      ended = false;
+      buffering = false;
+      lastFrame = clock.now();
+      const i = windowAt(windows, pos);
+      if (covers(i)) alignEngine();
+      else ensureEngine();
+      o.onFrame?.(state());
+    },
+    setSpeed(s) {
+      speed = s;
+      engine?.setSpeed(s);
+    },
+    state,
+    engine: () => engine,
+    destroy() {
+      destroyed = true;
+      clock.cancel(frameId);
+      if (engine) engine.destroy();
+      engine = null;
+    },
+  };
+  return ctl;
+}
