@@ -15,6 +15,7 @@ type viewPageData struct {
 	Vitals     []vital
 	Waterfall  []waterfallRow
 	ScaleMS    int64 // the waterfall's full width
+	HalfMS     int64 // its middle tick
 	Errors     []eventLink
 	Actions    []eventLink
 	LongTasks  []eventLink
@@ -75,6 +76,7 @@ func (h *handler) viewShow(w http.ResponseWriter, r *http.Request) {
 		p.LongTasks = append(p.LongTasks, link("/long_tasks/", e))
 	}
 	p.Waterfall, p.ScaleMS = buildWaterfall(d.Event, ve.Resources)
+	p.HalfMS = p.ScaleMS / 2
 	h.render(w, r, http.StatusOK, "view.html", page{Title: "View · " + urlPath(d.Event.ViewURL), Nav: kind.Kind, Data: p})
 }
 
