@@ -79,6 +79,9 @@ func (s *v1State) fullSnapshot(data json.RawMessage, ts float64, b *budget) ([]j
 		return nil, fmt.Errorf("root is not a document")
 	}
 	s.reset()
+	if err := uniqueIDs(snap.Node); err != nil {
+		return nil, err
+	}
 	var adopted []adoptedData
 	root, err := s.convertTree(snap.Node, &adopted)
 	if err != nil {
@@ -101,6 +104,26 @@ func (s *v1State) fullSnapshot(data json.RawMessage, ts float64, b *budget) ([]j
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// uniqueIDs rejects snapshots whose node ids repeat or are negative: rrweb's
+// mirror would map two nodes to one id and mutations would hit the wrong one.
+func uniqueIDs(root *v1Node) error {
+	seen := map[int]bool{}
+	stack := []*v1Node{root}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n == nil {
+			continue
+		}
+		if n.ID < 0 || seen[n.ID] {
+			return fmt.Errorf("node id %d is negative or repeated", n.ID)
+		}
+		seen[n.ID] = true
+		stack = append(stack, n.ChildNodes...)
+	}
+	return nil
 }
 
 // convertSelf converts one V1 node without its children. It returns nil for
