@@ -1,0 +1,174 @@
+// Package server assembles Reprise: it opens the store, builds the intake,
+// query API and UI on one route table, serves HTTP, and shuts down in order.
+// Start-up and shutdown read top to bottom in Run.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/reprise-rum/reprise/internal/config"
+	"github.com/reprise-rum/reprise/internal/ddreplay"
+	"github.com/reprise-rum/reprise/internal/ingest"
+	"github.com/reprise-rum/reprise/internal/query"
+	"github.com/reprise-rum/reprise/internal/replay"
+	"github.com/reprise-rum/reprise/internal/store"
+	"github.com/reprise-rum/reprise/internal/store/sqlite"
+	"github.com/reprise-rum/reprise/internal/web"
+)
+
+// Store is everything the server needs from storage: the append side for
+// ingest, the read side for the API and pages.
+type Store interface {
+	store.EventAppender
+	store.SegmentAppender
+	store.Reader
+}
+
+// Deps are the parts New wires together.
+type Deps struct {
+	Config  config.Config
+	Store   Store
+	Logger  *slog.Logger
+	Version string
+}
+
+// Server is the assembled HTTP surface.
+type Server struct {
+	cfg         config.Config
+	log         *slog.Logger
+	version     string
+	ingest      *ingest.Handler
+	handler     http.Handler
+	intakePaths map[string]bool
+	draining    atomic.Bool
+}
+
+// New builds the route table and middleware over d.Store.
+func New(d Deps) (*Server, error) {
+	log := d.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{cfg: d.Config, log: log, version: d.Version, intakePaths: map[string]bool{}}
+	limits := d.Config.Limits
+
+	ing, err := ingest.New(ingest.Config{
+		Limits:        limits,
+		Events:        d.Store,
+		Segments:      d.Store,
+		ReplayEnabled: len(d.Config.RUM.SessionReplayEndpoints) > 0,
+		Logger:        log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.ingest = ing
+	api, err := query.New(query.Config{
+		Reader: d.Store,
+		Streamer: &replay.Streamer{
+			Reader:               d.Store,
+			NewConverter:         func() replay.Converter { return ddreplay.NewViewConverter() },
+			MaxDecompressedBytes: limits.MaxDecompressedBytes,
+			Logger:               log,
+		},
+		Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux, err := s.routes(ing, api, web.Config{Reader: d.Store, Demo: d.Config.Demo, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+// Handler is the whole HTTP surface, for tests and Run.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Drain makes every new request answer 503 from now on.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Run starts Reprise and blocks until ctx is canceled (SIGINT/SIGTERM), then
+// shuts down: refuse new requests, let accepted ones finish (they are
+// acknowledged only once durable), then close the store. ready, if not nil,
+// receives the listening address once requests are accepted.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version string, ready chan<- string) error {
+	// 1. Storage.
+	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		return fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
+	}
+	defer func() {
+		// 6. Storage last: every acknowledged append is already durable.
+		if err := closeStore(st); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}()
+
+	// 2. Handlers and routes.
+	srv, err := New(Deps{Config: cfg, Store: st, Logger: log, Version: version})
+	if err != nil {
+		return err
+	}
+
+	// 3. Listen, then serve.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		// Bodies are bounded by max_body_bytes; a minute lets a slow mobile
+		// link upload a large segment. No write timeout: replays stream.
+		ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	log.Info("reprise listening", "url", "http://"+ln.Addr().String()+"/", "data_dir", cfg.DataDir,
+		"demo", cfg.Demo, "replay_intake", len(cfg.RUM.SessionReplayEndpoints) > 0, "version", version)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	// 4. Wait for a signal (or a fatal serve error).
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	// 5. Shut down: 503 for new requests, finish accepted ones, bounded.
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.ShutdownTimeout))
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		hs.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func closeStore(st any) error {
+	if c, ok := st.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
