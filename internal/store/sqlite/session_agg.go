@@ -1,0 +1,176 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/reprise-rum/reprise/internal/rum"
+	"github.com/reprise-rum/reprise/internal/store"
+)
+
+// sessionRow is a session aggregate being updated by the writer.
+type sessionRow struct {
+	store.Session
+	lastDate int64 // newest event date folded in: newest-wins fields follow it
+	hasTime  bool  // start/end hold real values
+	dirty    bool
+}
+
+const sessionCols = `id, app, start, end_ms, duration, view_count, error_count, action_count, has_replay,
+	user_id, user_name, user_email, user_agent, browser, os, device, service, env, version, first_url, last_url`
+
+func scanSession(sc interface{ Scan(...any) error }, s *store.Session, extra ...any) error {
+	dest := []any{&s.ID, &s.ApplicationID, &s.Start, &s.End, &s.Duration, &s.ViewCount, &s.ErrorCount,
+		&s.ActionCount, &s.HasReplay, &s.User.ID, &s.User.Name, &s.User.Email, &s.UserAgent, &s.Browser, &s.OS,
+		&s.Device, &s.Service, &s.Env, &s.Version, &s.FirstURL, &s.LastURL}
+	return sc.Scan(append(dest, extra...)...)
+}
+
+// session returns the aggregate of id, loaded from the table on first use in
+// this batch, or a new one.
+func (b *batch) session(id string) (*sessionRow, error) {
+	if r, ok := b.sessions[id]; ok {
+		return r, nil
+	}
+	st, err := b.stmt(`SELECT ` + sessionCols + `, last_date FROM sessions WHERE id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	r := &sessionRow{}
+	err = scanSession(st.QueryRowContext(b.ctx, id), &r.Session, &r.lastDate)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		r = &sessionRow{Session: store.Session{ID: id}}
+	case err != nil:
+		return nil, fmt.Errorf("load session %s: %w", id, err)
+	default:
+		r.hasTime = true
+	}
+	b.sessions[id] = r
+	return r, nil
+}
+
+// fold applies stored rows to their sessions' aggregates.
+func (b *batch) fold(effects []effect) error {
+	for _, e := range effects {
+		sid := ""
+		if e.ev != nil {
+			sid = e.ev.SessionID
+		} else {
+			sid = e.seg.SessionID
+		}
+		r, err := b.session(sid)
+		if err != nil {
+			return err
+		}
+		if e.ev != nil {
+			r.addEvent(e.ev, e.counted, b.parseUA(e.ev.UserAgent))
+		} else {
+			r.addSegment(e.seg)
+		}
+		r.dirty = true
+	}
+	return nil
+}
+
+func (r *sessionRow) span(start, end int64) {
+	if !r.hasTime {
+		r.Start, r.End, r.hasTime = start, end, true
+		return
+	}
+	r.Start = min(r.Start, start)
+	r.End = max(r.End, end)
+}
+
+// addEvent folds one event: start is the earliest date, end the latest of
+// date (+ time spent, for views); counts go up for new views (distinct view
+// ids), actions and errors; user, user agent, service/env/version and last
+// URL follow the newest event that carries them.
+func (r *sessionRow) addEvent(ev *rum.Event, counted bool, ua uaInfo) {
+	oldStart, had := r.Start, r.hasTime
+	end := ev.Date
+	if ev.Type == rum.TypeView && ev.View != nil && ev.View.TimeSpent > 0 {
+		end += ev.View.TimeSpent / 1e6 // ns → ms
+	}
+	r.span(ev.Date, end)
+	if r.ApplicationID == "" {
+		r.ApplicationID = ev.AppID
+	}
+	if ev.ViewURL != "" && (r.FirstURL == "" || !had || ev.Date < oldStart) {
+		r.FirstURL = ev.ViewURL
+	}
+	newest := ev.Date >= r.lastDate
+	set := func(dst *string, v string) {
+		if v != "" && (newest || *dst == "") {
+			*dst = v
+		}
+	}
+	set(&r.LastURL, ev.ViewURL)
+	set(&r.User.ID, ev.UserID)
+	set(&r.User.Name, ev.UserName)
+	set(&r.User.Email, ev.UserEmail)
+	set(&r.Service, ev.Service)
+	set(&r.Env, ev.Env)
+	set(&r.Version, ev.Version)
+	if ev.UserAgent != "" && (newest || r.UserAgent == "") {
+		r.UserAgent, r.Browser, r.OS, r.Device = ev.UserAgent, ua.Browser, ua.OS, ua.Device
+	}
+	if newest {
+		r.lastDate = ev.Date
+	}
+	r.HasReplay = r.HasReplay || ev.HasReplay
+	if counted {
+		switch ev.Type {
+		case rum.TypeView:
+			r.ViewCount++
+		case rum.TypeError:
+			r.ErrorCount++
+		case rum.TypeAction:
+			r.ActionCount++
+		}
+	}
+}
+
+func (r *sessionRow) addSegment(m *store.SegmentMeta) {
+	start, end := m.Start, max(m.End, m.Start)
+	r.span(start, end)
+	if r.ApplicationID == "" {
+		r.ApplicationID = m.AppID
+	}
+	r.HasReplay = true
+}
+
+// flushSessions writes every changed aggregate and forgets them all, so a
+// following delete in the same batch is not undone by a stale cached row.
+func (b *batch) flushSessions() error {
+	if len(b.sessions) == 0 {
+		return nil
+	}
+	st, err := b.stmt(`INSERT INTO sessions (` + sessionCols + `, last_date)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET app=excluded.app, start=excluded.start, end_ms=excluded.end_ms,
+			duration=excluded.duration, view_count=excluded.view_count, error_count=excluded.error_count,
+			action_count=excluded.action_count, has_replay=excluded.has_replay, user_id=excluded.user_id,
+			user_name=excluded.user_name, user_email=excluded.user_email, user_agent=excluded.user_agent,
+			browser=excluded.browser, os=excluded.os, device=excluded.device, service=excluded.service,
+			env=excluded.env, version=excluded.version, first_url=excluded.first_url,
+			last_url=excluded.last_url, last_date=excluded.last_date`)
+	if err != nil {
+		return err
+	}
+	for id, r := range b.sessions {
+		if !r.dirty {
+			continue
+		}
+		s := &r.Session
+		s.Duration = s.End - s.Start
+		if _, err := st.ExecContext(b.ctx, s.ID, s.ApplicationID, s.Start, s.End, s.Duration, s.ViewCount,
+			s.ErrorCount, s.ActionCount, s.HasReplay, s.User.ID, s.User.Name, s.User.Email, s.UserAgent,
+			s.Browser, s.OS, s.Device, s.Service, s.Env, s.Version, s.FirstURL, s.LastURL, r.lastDate); err != nil {
+			return fmt.Errorf("store session %s: %w", id, err)
+		}
+	}
+	clear(b.sessions)
+	return nil
+}

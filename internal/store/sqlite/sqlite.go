@@ -1,0 +1,198 @@
+// Package sqlite is Reprise's embedded store: RUM events, session aggregates
+// and the replay segment index in SQLite (WAL), segment bytes in blob files
+// (store/blobfile). One writer goroutine group-commits every queued append:
+// blobs written, fsynced once, index rows committed in one transaction, then
+// every request of the batch acknowledged (docs/ARCHITECTURE.md).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/reprise-rum/reprise/internal/store"
+	"github.com/reprise-rum/reprise/internal/store/blobfile"
+)
+
+var (
+	_ store.EventAppender   = (*Store)(nil)
+	_ store.SegmentAppender = (*Store)(nil)
+	_ store.Reader          = (*Store)(nil)
+	_ store.Deleter         = (*Store)(nil)
+)
+
+// Options tune a Store; zero values take the defaults.
+type Options struct {
+	// MaxBlobFileSize rolls segment blob files at this size (64 MiB).
+	MaxBlobFileSize int64
+	// QueueSize bounds the appends waiting for the writer (4096). When it
+	// is full, appends fail at once with store.ErrOverloaded, unless
+	// WaitWhenFull is set.
+	QueueSize int
+	// WaitWhenFull makes appends wait for room in the queue (until their
+	// context ends) instead of failing with store.ErrOverloaded. For batch
+	// tools such as reprise-seed, not for HTTP ingest.
+	WaitWhenFull bool
+	// MaxBatch caps the requests one group commit takes (1024).
+	MaxBatch int
+	// ReadConns is the number of concurrent read connections (4).
+	ReadConns int
+	// Unsafe turns off every fsync (SQLite synchronous=OFF, no blob sync).
+	// Only for bulk loading throwaway data: a crash can lose or corrupt it.
+	Unsafe bool
+	// Logger receives background errors; slog.Default() if nil.
+	Logger *slog.Logger
+}
+
+// Store implements the store interfaces on one data directory:
+// <dir>/reprise.db and <dir>/segments/.
+type Store struct {
+	opts  Options
+	log   *slog.Logger
+	wdb   *sql.DB // one connection, used only by the writer goroutine
+	rdb   *sql.DB // read-only pool for the query side
+	blobs *blobfile.Store
+
+	queue   chan *request
+	closeMu sync.RWMutex // held for reading while enqueueing; Close takes it for writing
+	closed  bool
+	done    chan struct{} // closed when the writer goroutine has exited
+}
+
+// Open opens (creating if needed) the store in dir, runs pending migrations
+// and starts the writer.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if opts.MaxBlobFileSize <= 0 {
+		opts.MaxBlobFileSize = blobfile.DefaultMaxFileSize
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 4096
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 1024
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = 4
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	dbPath := filepath.Join(dir, "reprise.db")
+	sync := "FULL" // WAL + FULL: a commit is durable when it returns
+	if opts.Unsafe {
+		sync = "OFF"
+	}
+	wdb, err := sql.Open("sqlite", dsn(dbPath, false, sync))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dbPath, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	if err := migrate(ctx, wdb); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s: %w", dbPath, err)
+	}
+	rdb, err := sql.Open("sqlite", dsn(dbPath, true, sync))
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", dbPath, err)
+	}
+	rdb.SetMaxOpenConns(opts.ReadConns)
+	rdb.SetMaxIdleConns(opts.ReadConns)
+	blobs, err := blobfile.Open(filepath.Join(dir, "segments"), blobfile.Options{MaxFileSize: opts.MaxBlobFileSize})
+	if err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, fmt.Errorf("open segment blobs: %w", err)
+	}
+	s := &Store{
+		opts:  opts,
+		log:   log,
+		wdb:   wdb,
+		rdb:   rdb,
+		blobs: blobs,
+		queue: make(chan *request, opts.QueueSize),
+		done:  make(chan struct{}),
+	}
+	go s.writeLoop()
+	return s, nil
+}
+
+// dsn builds the modernc.org/sqlite connection string; pragmas apply to
+// every connection the pool opens.
+func dsn(path string, readOnly bool, sync string) string {
+	q := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)",
+		"synchronous(" + sync + ")",
+		"busy_timeout(10000)",
+		"foreign_keys(0)",
+		"cache_size(-65536)", // 64 MiB page cache per connection
+		"temp_store(MEMORY)",
+	} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// Only the writer writes, so take the write lock up front rather
+		// than upgrading mid-transaction.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// QueueDepth is the number of appends waiting for the writer: ingest's view
+// of back-pressure.
+func (s *Store) QueueDepth() int { return len(s.queue) }
+
+// QueueCap is the queue's capacity; QueueDepth()==QueueCap() means the next
+// append fails with store.ErrOverloaded.
+func (s *Store) QueueCap() int { return cap(s.queue) }
+
+// Blobs exposes the segment blob store (for tools such as export and gc).
+func (s *Store) Blobs() *blobfile.Store { return s.blobs }
+
+// Close stops taking appends, lets the writer finish every queued one, and
+// closes the databases and blob files.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.queue)
+	s.closeMu.Unlock()
+	<-s.done
+	var errs []error
+	if err := s.blobs.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := s.wdb.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		errs = append(errs, fmt.Errorf("checkpoint: %w", err))
+	}
+	if err := s.rdb.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := s.wdb.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
