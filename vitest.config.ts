@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['sdk/**/*.spec.ts'],
+    include: ['sdk/**/*.spec.ts', 'player/**/*.spec.ts'],
     environment: 'happy-dom',
     restoreMocks: true,
   },

@@ -32,6 +32,7 @@ export interface Clock {
   now(): number;
   frame(cb: () => void): number;
   cancel(id: number): void;
+  later(cb: () => void, ms: number): void;
 }
 
 export interface ControllerOptions {
@@ -48,6 +49,8 @@ export interface ControllerOptions {
   onWindowError?: (index: number, err: unknown) => void;
   onWarning?: (msg: string) => void;
   clock?: Clock;
+  /** Builds engines; tests pass a fake (the real one needs a browser and rrweb). */
+  createEngine?: typeof createEngine;
   /** An engine holding this many windows is replaced at the next window start instead of growing. */
   maxEngineWindows?: number;
   maxEngineEvents?: number;
@@ -70,6 +73,7 @@ const browserClock: Clock = {
   now: () => performance.now(),
   frame: (cb) => requestAnimationFrame(cb),
   cancel: (id) => cancelAnimationFrame(id),
+  later: (cb, ms) => void setTimeout(cb, ms),
 };
 
 export function createController(o: ControllerOptions): Controller {
@@ -144,7 +148,7 @@ export function createController(o: ControllerOptions): Controller {
       old.destroy();
     };
     fresh.onResize(() => clock.frame(finish));
-    setTimeout(finish, 1000);
+    clock.later(finish, 1000);
   };
 
   // buildAt makes a fresh engine from window i (whose chunk is loaded) at the playhead.
@@ -160,7 +164,7 @@ export function createController(o: ControllerOptions): Controller {
     const events = p.events.concat(windowEndMarker(windows[i].to - 1));
     let fresh: Engine;
     try {
-      fresh = createEngine(o.host, events, { speed, onWarning: o.onWarning });
+      fresh = (o.createEngine ?? createEngine)(o.host, events, { speed, onWarning: o.onWarning });
     } catch (err) {
       failed.add(i);
       o.onWindowError?.(i, err);
@@ -194,13 +198,15 @@ export function createController(o: ControllerOptions): Controller {
   // appendAhead feeds the next window to the running engine before the playhead needs it.
   const appendAhead = () => {
     const cur = windowAt(windows, pos);
-    const next = (engine ? engLast : cur) + 1;
+    // From the engine's last window while it plays the playhead's window;
+    // from the playhead's window while that one is still loading.
+    const next = (covers(cur) ? engLast : cur) + 1;
     if (next >= windows.length || windows[next].from - pos > prefetchMs * speed) return;
     if (!o.loader.get(next)) {
       load(next);
       return;
     }
-    if (!engine || engLast !== next - 1) return;
+    if (!engine || !covers(cur) || engLast !== next - 1) return;
     const tooBig = engLast - engFirst + 1 >= maxWindows || engine.eventCount() >= maxEvents;
     const p = prepared(next);
     // A big engine is replaced at the next window's start (cheap: a full
