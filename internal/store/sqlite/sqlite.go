@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -65,6 +66,20 @@ type Store struct {
 	closeMu sync.RWMutex // held for reading while enqueueing; Close takes it for writing
 	closed  bool
 	done    chan struct{} // closed when the writer goroutine has exited
+
+	batches, requests atomic.Int64 // group commits so far, and the requests they carried
+}
+
+// Stats reports how well group commit is batching.
+type Stats struct {
+	Batches    int64 `json:"batches"`  // transactions committed by the writer
+	Requests   int64 `json:"requests"` // appends and deletes they carried
+	QueueDepth int   `json:"queue_depth"`
+}
+
+// Stats returns the writer's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Batches: s.batches.Load(), Requests: s.requests.Load(), QueueDepth: s.QueueDepth()}
 }
 
 // Open opens (creating if needed) the store in dir, runs pending migrations

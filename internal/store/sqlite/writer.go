@@ -79,6 +79,8 @@ func (s *Store) writeLoop() {
 			}
 		}
 		s.commitBatch(batch)
+		s.batches.Add(1)
+		s.requests.Add(int64(len(batch)))
 		clear(batch)
 	}
 }
