@@ -83,7 +83,7 @@ func TestErrorShow(t *testing.T) {
 	mustContain(t, body, "TypeError: cart is undefined", "TypeError · source",
 		`<span class="frame">    at checkout (https://shop.example/app.js:10:5)</span>`,
 		`<span class="head">TypeError: cart is undefined</span>`,
-		"0:30 into the session", `href="/views/v1"`)
+		"0:30.0 into the session", `href="/views/v1"`)
 	// Replay starts 5 s before the error; Play in Source starts at it.
 	mustContain(t, body, `data-testid="replay">`, `href="/replay/s1?t=25000"`)
 	checkSource(t, body, "errors", "/replay/s1?t=30000")
@@ -103,7 +103,7 @@ func TestResourceActionLongTaskShow(t *testing.T) {
 		wants            []string
 	}{
 		{"/resources/r1", "resources", "/replay/s1?t=100", []string{"https://shop.example/api/cart", "POST", `pill poor">503`, "250 ms", "2.0 KB", "fetch"}},
-		{"/actions/a1", "actions", "/replay/s1?t=20000", []string{"Add to cart", "click", "0:20 into the session"}},
+		{"/actions/a1", "actions", "/replay/s1?t=20000", []string{"Add to cart", "click", "0:20.0 into the session"}},
 		{"/long_tasks/l1", "long_tasks", "/replay/s1?t=2000", []string{"180 ms", "blocking the main thread"}},
 	}
 	for _, c := range cases {

@@ -22,6 +22,7 @@ func templateFuncs(as *assets) template.FuncMap {
 		"ns":        fmtNanos,
 		"bytes":     fmtBytes,
 		"offset":    fmtOffset,
+		"offsetms":  fmtOffsetFine,
 		"user":      userLabel,
 		"urlpath":   urlPath,
 		"replayURL": replayURL,
@@ -110,6 +111,15 @@ func fmtOffset(ms int64) string {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// fmtOffsetFine is fmtOffset with tenths of a second, for events that
+// happen close together: "0:01.4".
+func fmtOffsetFine(ms int64) string {
+	if ms < 0 {
+		ms = 0
+	}
+	return fmtOffset(ms) + "." + strconv.FormatInt(ms%1000/100, 10)
 }
 
 func userLabel(u store.User) string {

@@ -31,7 +31,7 @@ func TestFormatters(t *testing.T) {
 		{fmtMillis(185_000), "3 min 5 s"}, {fmtMillis(3_720_000), "1 h 2 min"},
 		{fmtNanos(250e6), "250 ms"}, {fmtNanos(500_000), "0.50 ms"},
 		{fmtBytes(0), "—"}, {fmtBytes(512), "512 B"}, {fmtBytes(2048), "2.0 KB"}, {fmtBytes(3 << 20), "3.0 MB"},
-		{fmtOffset(65_000), "1:05"}, {fmtOffset(3_723_000), "1:02:03"}, {fmtOffset(-1), "0:00"},
+		{fmtOffset(65_000), "1:05"}, {fmtOffset(3_723_000), "1:02:03"}, {fmtOffset(-1), "0:00"}, {fmtOffsetFine(61_450), "1:01.4"},
 		{urlPath("https://shop.example/a/b?x=1#/route"), "/a/b?x=1#/route"}, {urlPath("https://shop.example"), "/"},
 		{urlPath("not a url"), "not a url"},
 		{replayURL("a/b", -10), "/replay/a%2Fb?t=0"}, {replayURL("s1", 1500), "/replay/s1?t=1500"},
