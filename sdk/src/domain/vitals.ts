@@ -29,12 +29,14 @@ export function trackVitals(onMetrics: (m: ViewMetrics) => void): () => void {
   const report = monitor((m: Metric) => {
     if (active) onMetrics(vitalToMetrics(m));
   });
-  const opts = { reportAllChanges: true };
-  onCLS(report, opts);
-  onFCP(report, opts);
-  onLCP(report, opts);
-  onINP(report, opts);
-  onTTFB(report, opts);
+  // A fresh options object per metric: web-vitals 5 caches its per-metric state in a WeakMap
+  // keyed by the options object, so sharing one breaks INP ("T is not a function").
+  const opts = () => ({ reportAllChanges: true });
+  onCLS(report, opts());
+  onFCP(report, opts());
+  onLCP(report, opts());
+  onINP(report, opts());
+  onTTFB(report, opts());
   return () => {
     active = false;
   };

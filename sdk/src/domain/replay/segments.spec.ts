@@ -100,3 +100,16 @@ describe('replay segments', () => {
     expect(out).toHaveLength(0);
   });
 });
+
+describe('replay segments at page load', () => {
+  it("keeps rrweb's DomContentLoaded/Load records in the first segment with the full snapshot", () => {
+    const { c, out } = setup();
+    c.add({ type: 0, timestamp: 1 });
+    c.add({ type: 1, timestamp: 2 });
+    c.add({ type: META, timestamp: 3 });
+    c.add({ type: FULL, timestamp: 4 });
+    c.flush('stop');
+    expect(out).toHaveLength(1);
+    expect(out[0].metadata).toMatchObject({ records_count: 4, has_full_snapshot: true, index_in_view: 0 });
+  });
+});

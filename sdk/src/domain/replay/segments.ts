@@ -85,6 +85,7 @@ export function createSegmentCollector(opts: {
   let start = 0;
   let end = 0;
   let hasFull = false;
+  let hasContent = false; // a record other than DomContentLoaded (0) / Load (1)
   let creationReason: SegmentReason = 'init';
   let timer: ReturnType<typeof setTimeout> | undefined;
   // index_in_view counts segments per view (keyed by session too: a renewal starts over).
@@ -128,14 +129,16 @@ export function createSegmentCollector(opts: {
 
   return {
     add(record) {
-      // A full snapshot starts a segment of its own (its Meta record comes first).
-      if (record.type === RECORD_META && parts.length > 0) flush('full_snapshot');
+      // A full snapshot starts a segment of its own (its Meta record comes first), unless the
+      // segment holds only the page's DomContentLoaded/Load records, which belong with it.
+      if (record.type === RECORD_META && hasContent) flush('full_snapshot');
       if (parts.length === 0) {
         ctx = opts.context();
         if (!ctx) return; // no live session or view: nothing to attribute the record to
         start = record.timestamp;
         end = record.timestamp;
         hasFull = false;
+        hasContent = false;
         timer = setTimeout(() => flush('segment_duration_limit'), limits.maxDurationMs);
       }
       const s = JSON.stringify(record);
@@ -144,6 +147,7 @@ export function createSegmentCollector(opts: {
       start = Math.min(start, record.timestamp);
       end = Math.max(end, record.timestamp);
       if (record.type === RECORD_FULL_SNAPSHOT) hasFull = true;
+      if (record.type > 1) hasContent = true;
       if (bytes >= limits.maxBytes) flush('segment_bytes_limit');
     },
     flush,
