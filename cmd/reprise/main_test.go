@@ -1,0 +1,30 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+func TestRunCommands(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		code       int
+		out, errOut string
+	}{
+		{args: []string{"version"}, code: 0, out: "reprise "},
+		{args: nil, code: 2, errOut: "usage"},
+		{args: []string{"frobnicate"}, code: 2, errOut: `unknown command "frobnicate"`},
+		{args: []string{"serve", "--max-json-depth", "-1"}, code: 2, errOut: "positive"},
+		{args: []string{"serve", "--config", "/nonexistent.toml"}, code: 2, errOut: "read config"},
+		{args: []string{"help"}, code: 0, out: "reprise serve"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(tc.args, noEnv, &out, &errOut)
+		if code != tc.code || !strings.Contains(out.String(), tc.out) || !strings.Contains(errOut.String(), tc.errOut) {
+			t.Errorf("run(%q) = %d, stdout %q, stderr %q; want %d, %q, %q", tc.args, code, out.String(), errOut.String(), tc.code, tc.out, tc.errOut)
+		}
+	}
+}
