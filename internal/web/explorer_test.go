@@ -196,7 +196,10 @@ func TestHistogramBars(t *testing.T) {
 		t.Fatalf("%d bars, want %d", got, histogramBuckets)
 	}
 	// Both sessions fall in the bucket holding t0, the tallest bar.
-	mustContain(t, body, `height="60" rx="1.5"><title>2 · `)
+	mustContain(t, body, `height="60" rx="1.5"><title>2 · `, "max 2 per bar")
+	if got := strings.Count(body, `height="0" rx="1.5"`); got != histogramBuckets-1 {
+		t.Errorf("%d empty bars, want %d", got, histogramBuckets-1)
+	}
 	// A bar zooms the explorer into its slice.
 	bucket := (to - from) / histogramBuckets
 	start := from + 20*bucket
