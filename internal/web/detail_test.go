@@ -114,7 +114,7 @@ func TestResourceActionLongTaskShow(t *testing.T) {
 			}
 			mustContain(t, body, c.wants...)
 			checkSource(t, body, c.kind, c.play)
-			mustContain(t, body, "Raw event")
+			mustContain(t, body, "Raw event", "<dt>Application</dt><dd>shop</dd>")
 		})
 	}
 }
