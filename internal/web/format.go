@@ -23,6 +23,7 @@ func templateFuncs(as *assets) template.FuncMap {
 		"bytes":     fmtBytes,
 		"offset":    fmtOffset,
 		"offsetms":  fmtOffsetFine,
+		"count":     fmtCount,
 		"user":      userLabel,
 		"urlpath":   urlPath,
 		"replayURL": replayURL,
@@ -99,6 +100,20 @@ func fmtBytes(n int64) string {
 	default:
 		return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
 	}
+}
+
+// fmtCount groups thousands so big totals read at a glance: "1,234,567".
+func fmtCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 // fmtOffset renders a position inside a session, like a video: "1:05", "1:02:03".

@@ -31,6 +31,7 @@ func TestFormatters(t *testing.T) {
 		{fmtMillis(185_000), "3 min 5 s"}, {fmtMillis(3_720_000), "1 h 2 min"},
 		{fmtNanos(250e6), "250 ms"}, {fmtNanos(500_000), "0.50 ms"},
 		{fmtBytes(0), "—"}, {fmtBytes(512), "512 B"}, {fmtBytes(2048), "2.0 KB"}, {fmtBytes(3 << 20), "3.0 MB"},
+		{fmtCount(0), "0"}, {fmtCount(999), "999"}, {fmtCount(1000), "1,000"}, {fmtCount(1234567), "1,234,567"}, {fmtCount(-12345), "-12,345"},
 		{fmtOffset(65_000), "1:05"}, {fmtOffset(3_723_000), "1:02:03"}, {fmtOffset(-1), "0:00"}, {fmtOffsetFine(61_450), "1:01.4"},
 		{urlPath("https://shop.example/a/b?x=1#/route"), "/a/b?x=1#/route"}, {urlPath("https://shop.example"), "/"},
 		{urlPath("not a url"), "not a url"},
