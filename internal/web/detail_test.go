@@ -46,9 +46,9 @@ func TestViewShow(t *testing.T) {
 	// Vitals rated by the web.dev thresholds.
 	mustContain(t, body,
 		`<div class="vital good" title="Until the page is loaded and idle">`, // 1.2 s loading
-		`<div class="vital poor" title="Largest Contentful Paint">`,           // 5.2 s
-		`<div class="vital ni" title="Cumulative Layout Shift">`,              // 0.15
-		`<div class="vital good" title="Interaction to Next Paint">`,          // 120 ms
+		`<div class="vital poor" title="Largest Contentful Paint">`,          // 5.2 s
+		`<div class="vital ni" title="Cumulative Layout Shift">`,             // 0.15
+		`<div class="vital good" title="Interaction to Next Paint">`,         // 120 ms
 		"0.150", "Needs improvement", "Poor")
 	// The waterfall bar of the resource: starts 100 ms in, lasts 250 ms, on a 1.2 s scale.
 	mustContain(t, body, `href="/resources/r1"`, `style="left: 8.33%; width: 20.83%"`, "250 ms")
