@@ -2,7 +2,7 @@
 // would pull in the replayer and postcss). Everything else sees startRecorder().
 
 import { record } from '@rrweb/record';
-import { monitor } from '../../tools/monitor';
+import { callMonitored, monitor } from '../../tools/monitor';
 import { recordPrivacyOptions, type PrivacyLevel } from '../privacy';
 import type { RecordLike } from './segments';
 
@@ -21,7 +21,9 @@ export function startRecorder(opts: {
   privacyLevel: PrivacyLevel;
   emit: (r: RecordLike) => void;
 }): Recorder | undefined {
-  const stop = record({
+  // record() throws in browsers (or test DOMs) it does not support: then there is no replay,
+  // and RUM goes on.
+  const stop = callMonitored(() => record({
     ...recordPrivacyOptions(opts.privacyLevel),
     emit: monitor((e) => opts.emit(e as RecordLike)),
     checkoutEveryNms: CHECKOUT_EVERY_MS,
@@ -33,7 +35,7 @@ export function startRecorder(opts: {
     sampling: { mousemove: 50, scroll: 150, media: 800, input: 'last' },
     slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaDescKeywords: true },
     errorHandler: () => true, // rrweb's own errors must not reach the page
-  });
+  }));
   if (!stop) return undefined;
   return {
     takeFullSnapshot: monitor(() => record.takeFullSnapshot(true)),
