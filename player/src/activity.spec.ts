@@ -5,7 +5,7 @@ import type { ReplayEvent, RumEvent } from './types';
 const inc = (t: number, source: number): ReplayEvent => ({ type: 3, timestamp: t, data: { source } }) as unknown as ReplayEvent;
 
 describe('activity', () => {
-  it('counts input and page loads, not mutations or full snapshots', () => {
+  it('counts input, not mutations or full snapshots', () => {
     const events = [
       { type: 4, timestamp: 1, data: { href: 'x', width: 1, height: 1 } },
       { type: 2, timestamp: 2, data: {} },
@@ -16,7 +16,14 @@ describe('activity', () => {
       inc(7, 5), // input
       inc(8, 8), // style sheet rule
     ] as ReplayEvent[];
-    expect(activityFromRecords(events)).toEqual([1, 4, 5, 6, 7]);
+    expect(activityFromRecords(events)).toEqual([4, 5, 6, 7]);
+  });
+
+  it('counts a page load only when asked and only when the address changes', () => {
+    const meta = (t: number, href: string) => ({ type: 4, timestamp: t, data: { href, width: 1, height: 1 } }) as unknown as ReplayEvent;
+    const events = [meta(1, 'a'), meta(2, 'a'), meta(3, 'b'), meta(4, 'b')];
+    expect(activityFromRecords(events, true)).toEqual([3]);
+    expect(activityFromRecords(events, false)).toEqual([]);
   });
 
   it('takes views and actions from RUM events, not errors or resources', () => {

@@ -36,12 +36,22 @@ export function activityFromRum(events: RumEvent[]): number[] {
   return out;
 }
 
-/** activityFromRecords: user input and page loads (Meta) among rrweb events. */
-export function activityFromRecords(events: ReplayEvent[]): number[] {
+/**
+ * activityFromRecords: user input among rrweb events and, when `pages` is
+ * set (the SDK sent no RUM views), page loads: a Meta whose address differs
+ * from the one before. A Meta with the same address is a periodic full
+ * snapshot, not something the user did.
+ */
+export function activityFromRecords(events: ReplayEvent[], pages = false): number[] {
   const out: number[] = [];
+  let href: string | null = null;
   for (const e of events) {
-    if (e.type === EventType.Meta) out.push(e.timestamp);
-    else if (e.type === EventType.IncrementalSnapshot) {
+    if (e.type === EventType.Meta) {
+      const h = (e.data as { href?: unknown } | undefined)?.href;
+      const next = typeof h === 'string' ? h : '';
+      if (pages && href !== null && next !== href) out.push(e.timestamp);
+      href = next;
+    } else if (e.type === EventType.IncrementalSnapshot) {
       const src = (e.data as { source?: unknown } | undefined)?.source;
       if (typeof src === 'number' && inputSources.has(src)) out.push(e.timestamp);
     }

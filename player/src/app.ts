@@ -158,7 +158,7 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
 
   const loader = createWindowLoader(o.api, windows, {
     onLoaded(i, chunk) {
-      recordActivity.set(i, activityFromRecords(chunk.events));
+      recordActivity.set(i, activityFromRecords(chunk.events, recordOpts.withPages));
       items = mergeItems(items, itemsFromRecords(chunk.events, recordOpts));
       for (const m of chunk.missing) missing.set(m.label, m);
       refreshItems();
@@ -305,8 +305,10 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     back: () => seekTo(ctl.state().position - 5000),
     forward: () => seekTo(ctl.state().position + 5000),
     fullscreen: toggleFullscreen,
+    // Browsers leave full screen on Esc by themselves; this covers the CSS
+    // fallback and browsers (headless ones) that pass Esc to the page.
     escape: () => {
-      if (stage.classList.contains('is-pseudo-fullscreen')) toggleFullscreen();
+      if (document.fullscreenElement || stage.classList.contains('is-pseudo-fullscreen')) toggleFullscreen();
     },
     prevItem: () => step(-1),
     nextItem: () => step(1),

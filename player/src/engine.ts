@@ -86,7 +86,10 @@ export function createEngine(host: HTMLElement, events: ReplayEvent[], opts: Eng
     dims = { width: s.width, height: s.height };
     for (const cb of resizeCbs) cb(dims);
   });
-  const offset = (t: number) => Math.max(0, t - firstTs);
+  // rrweb applies the events strictly before the target when it seeks; +1 ms
+  // shows what happened at the target itself too (an error's message, the
+  // page a click led to), which is what a person seeking there wants to see.
+  const offset = (t: number) => Math.max(0, t - firstTs + 1);
   return {
     root,
     iframe: replayer.iframe,
@@ -114,7 +117,7 @@ export function createEngine(host: HTMLElement, events: ReplayEvent[], opts: Eng
     setSpeed(speed) {
       replayer.setConfig({ speed });
     },
-    currentTime: () => firstTs + replayer.getCurrentTime(),
+    currentTime: () => firstTs + replayer.getCurrentTime() - 1,
     size: () => dims,
     onResize(cb) {
       resizeCbs.push(cb);
