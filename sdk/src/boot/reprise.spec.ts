@@ -186,6 +186,27 @@ describe('REPRISE end to end in happy-dom', () => {
     expect(s.requests.length).toBe(n);
   });
 
+  it('ends the view and the recording when the session expires, and starts both anew on activity', async () => {
+    s = setup();
+    const first = s.api.getSessionId()!;
+    await vi.advanceTimersByTimeAsync(16 * 60 * 1000);
+    expect(s.api.getSessionId()).toBeUndefined();
+    expect(s.recorder.stop).toHaveBeenCalledTimes(1);
+    const ended = s.rumEvents().filter((e) => e.type === 'view' && e.session.id === first).at(-1);
+    expect(ended.view.is_active).toBe(false);
+    (document.querySelector('#more') as HTMLElement).click();
+    const second = s.api.getSessionId()!;
+    expect(second).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).not.toBe(first);
+    expect(s.start).toHaveBeenCalledTimes(2); // a new recording: it starts with a full snapshot
+    await vi.advanceTimersByTimeAsync(5000);
+    const later = s.rumEvents().filter((e) => e.session.id === second);
+    expect(later.map((e) => e.type)).toEqual(expect.arrayContaining(['view', 'action']));
+    const newView = later.find((e) => e.type === 'view');
+    expect(newView.view.id).not.toBe(ended.view.id);
+    expect(later.find((e) => e.type === 'action').view.id).toBe(newView.view.id);
+  });
+
   it('rejects bad options without throwing', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const api = createReprise();

@@ -71,9 +71,11 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
   const batch = createBatch(RUM_FLUSH_LIMITS, rumSender);
 
   let replay: Replay | undefined;
+  // While a view ends because its session expired, its last version still belongs to that session.
+  let endingSession: Session | undefined;
   const assembler = createAssembler({
     config,
-    session: () => sessions.current(),
+    session: () => endingSession ?? sessions.current(),
     view: () => views.current(),
     user: env.user,
     hasReplay: () => !!replay && replay.isRecording(),
@@ -140,8 +142,13 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
   );
   stops.push(
     sessions.expired.subscribe(
-      monitor(() => {
-        views.end();
+      monitor((old: Session) => {
+        endingSession = old;
+        try {
+          views.end();
+        } finally {
+          endingSession = undefined;
+        }
         stopReplay();
         batch.flush('session_expired');
       }),
