@@ -120,6 +120,14 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
 	}
+	// The planner needs statistics to tell a selective filter (user, session)
+	// from one that matches half the table (browser, env), where scanning the
+	// time index is faster. analysis_limit keeps ANALYZE to milliseconds even
+	// on large tables; 0x10002 analyzes tables that have never been.
+	if _, err := wdb.ExecContext(ctx, `PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002`); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("optimize %s: %w", dbPath, err)
+	}
 	rdb, err := sql.Open("sqlite", dsn(dbPath, true, sync))
 	if err != nil {
 		wdb.Close()
@@ -196,6 +204,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if err := s.blobs.Close(); err != nil {
 		errs = append(errs, err)
+	}
+	if _, err := s.wdb.Exec(`PRAGMA analysis_limit=1000; PRAGMA optimize`); err != nil {
+		errs = append(errs, fmt.Errorf("optimize: %w", err))
 	}
 	if _, err := s.wdb.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		errs = append(errs, fmt.Errorf("checkpoint: %w", err))
