@@ -10,7 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import { startServer } from './lib/server.mjs';
 import { launch, replayEval, waitForReplay } from './lib/browser.mjs';
 import { findNeedles, scanDataDir, fileSizes } from './lib/scan.mjs';
-import { apiGet, leavePage, trackIntake, uploadSummary, waitForSession } from './lib/session.mjs';
+import { apiGet, leavePage, uploadSummary, waitForSession } from './lib/session.mjs';
+import { startIntakeCounter } from './lib/proxy.mjs';
 
 // What the person types. The username is reported on purpose (REPRISE.setUser); the rest
 // must never leave the browser. The strings are unusual so that a hit is never a coincidence.
@@ -47,11 +48,12 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
     const page = await browser.newPage();
     const pageErrors = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    // Count what the SDK sends: every request body to the intake.
-    const intake = trackIntake(page);
+    // The shop is visited through a counting proxy: every body the SDK sends is measured.
+    const counter = await startIntakeCounter(srv.url);
+    const { intake } = counter;
 
     marks.start = Date.now();
-    await page.goto(`${srv.url}/demo/`);
+    await page.goto(`${counter.url}/demo/`);
     await page.waitForFunction(() => !!window.REPRISE, null, { timeout: 5000 });
     await sleep(1500);
 
@@ -100,6 +102,7 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
     // visibilitychange by itself). Close only after the intake answered.
     marks.leave = Date.now();
     await leavePage(page, intake);
+    await counter.stop();
 
     assert.deepEqual(pageErrors, ['Coupon service rejected SPRING25 (Lumen demo error)'], 'the only page error is the deliberate one');
     assert.ok(intake.requests.length > 0, 'the SDK sent nothing to /v1/write/*');
@@ -126,7 +129,7 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
 
     const detail = await api(`/api/v1/sessions/${encodeURIComponent(session.id)}`);
     assert.equal(detail.status, 200, detail.text);
-    const urls = (detail.json.views ?? []).map((v) => v.url ?? v.view?.url ?? '');
+    const urls = (detail.json.views ?? []).map((v) => v.view_url ?? v.url ?? v.view?.url ?? '');
     assert.ok(urls.some((u) => u.endsWith('/demo/')), `views: ${urls}`);
     assert.ok(urls.some((u) => u.endsWith('/demo/orders.html')), `views: ${urls}`);
     const user = JSON.stringify(detail.json.user ?? session.user ?? null);

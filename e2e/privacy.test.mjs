@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import { launch, replayEval, waitForReplay } from './lib/browser.mjs';
 import { findNeedles, scanDataDir } from './lib/scan.mjs';
-import { apiGet, leavePage, trackIntake, waitForSession } from './lib/session.mjs';
+import { apiGet, leavePage, waitForSession } from './lib/session.mjs';
+import { startIntakeCounter } from './lib/proxy.mjs';
 
 const typed = {
   username: 'walrus_private_5512',
@@ -37,8 +38,9 @@ describe('privacy: default masking and per-element overrides', { timeout: 180000
 
   it('records a visit that types secrets, searches, and shows masked text', { timeout: 60000 }, async () => {
     const page = await browser.newPage();
-    const intake = trackIntake(page);
-    await page.goto(`${srv.url}/demo/`);
+    const counter = await startIntakeCounter(srv.url);
+    const { intake } = counter;
+    await page.goto(`${counter.url}/demo/`);
     await page.waitForFunction(() => !!window.REPRISE, null, { timeout: 5000 });
     // No submit: the username is typed but never given to setUser, so it must not appear either.
     for (const [field, value] of Object.entries(typed)) {
@@ -52,6 +54,7 @@ describe('privacy: default masking and per-element overrides', { timeout: 180000
     await page.waitForTimeout(1500);
     leftAt = Date.now();
     await leavePage(page, intake);
+    await counter.stop();
     assert.ok(intake.requests.some((r) => r.path === '/v1/write/rum/replay'), 'no replay segment was sent');
 
     session = await waitForSession(srv, { accept: (s) => s.view_count >= 2, untilTs: leftAt - 2500 });

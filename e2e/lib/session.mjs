@@ -1,5 +1,6 @@
-// What the end-to-end tests do around a recorded session: count what the SDK uploads, leave
-// the page so the SDK flushes, and wait until the query API shows the session complete.
+// What the end-to-end tests do around a recorded session: leave the page so the SDK flushes,
+// sum up what it uploaded (counted by proxy.mjs), and wait until the query API shows the
+// session complete.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -19,44 +20,9 @@ export async function apiGet(srv, path) {
 }
 
 /**
- * trackIntake records every request the page sends to /v1/write/* (path, body bytes, status,
- * time). Body sizes come from Chromium's own accounting (request.sizes()), which covers
- * multipart and beacon bodies that postData() cannot show.
- * @returns {{requests: {path: string, body: number, status: number, at: number, failed?: string}[],
- *            lastAt: number, pending: number}}
- */
-export function trackIntake(page) {
-  const intake = { requests: [], lastAt: 0, pending: 0 };
-  const isIntake = (req) => new URL(req.url()).pathname.startsWith('/v1/write/');
-  page.on('request', (req) => {
-    if (isIntake(req)) intake.pending++;
-  });
-  page.on('requestfinished', async (req) => {
-    if (!isIntake(req)) return;
-    const at = Date.now();
-    let body;
-    try {
-      body = (await req.sizes()).requestBodySize;
-    } catch {
-      body = req.postDataBuffer()?.length ?? 0;
-    }
-    const res = await req.response().catch(() => null);
-    intake.requests.push({ path: new URL(req.url()).pathname, body, status: res?.status() ?? 0, at });
-    intake.lastAt = at;
-    intake.pending--;
-  });
-  page.on('requestfailed', (req) => {
-    if (!isIntake(req)) return;
-    intake.requests.push({ path: new URL(req.url()).pathname, body: 0, status: 0, failed: req.failure()?.errorText, at: Date.now() });
-    intake.lastAt = Date.now();
-    intake.pending--;
-  });
-  return intake;
-}
-
-/**
  * leavePage navigates away (the page gets pagehide, where the SDK flushes what it holds),
- * waits until the intake has been quiet for quietMs with nothing in flight, then closes it.
+ * waits until the intake (startIntakeCounter's) has been quiet for quietMs with nothing in
+ * flight, then closes the page.
  */
 export async function leavePage(page, intake, { quietMs = 1500, maxMs = 10000 } = {}) {
   await page.goto('about:blank');
