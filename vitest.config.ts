@@ -1,4 +1,5 @@
-// SDK unit tests: every sdk/**/*.spec.ts, in happy-dom so DOM, cookies and history exist.
+// Unit tests in happy-dom (DOM, cookies, history): the SDK's sdk/**/*.spec.ts and the
+// player's player/**/*.spec.ts, so `npx vitest run` (make test-sdk) runs both.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
