@@ -240,3 +240,29 @@ export async function postSession(srv, s, { concurrency = 8 } = {}) {
   );
   return sent;
 }
+
+/**
+ * corruptSegment flips bytes in the middle of a stored segment (found by its compressed
+ * bytes as sent) in the server's blob files, so that its checksum no longer matches: the
+ * replay API must then report it missing. Returns the file it changed.
+ */
+export async function corruptSegment(dataDir, sent) {
+  const { readdir, open } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const dir = join(dataDir, 'segments');
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.blob'))) {
+    const fh = await open(join(dir, name), 'r+');
+    try {
+      const buf = await fh.readFile();
+      const at = buf.indexOf(sent);
+      if (at < 0) continue;
+      const mid = at + Math.floor(sent.length / 2);
+      await fh.write(Buffer.from([buf[mid] ^ 0xff, buf[mid + 1] ^ 0xff]), 0, 2, mid);
+      await fh.sync();
+      return name;
+    } finally {
+      await fh.close();
+    }
+  }
+  throw new Error('corruptSegment: the segment bytes are in no blob file');
+}
