@@ -112,3 +112,45 @@ describe('session manager', () => {
     cookies.remove(SESSION_COOKIE);
   });
 });
+
+describe('session cookie decoder, fuzzed', () => {
+  // The cookie is shared with every script of the site and may hold anything: the decoder
+  // must never throw and must only accept well-formed sessions.
+  const seeds = [
+    'id=0f8fad5b-d9cb-469f-a165-70867728950e&created=1&expires=2&rum=1&replay=0',
+    'id=&created=&expires=',
+    '&&==&',
+    'id=0f8fad5b-d9cb-469f-a165-70867728950e&created=-5&expires=NaN',
+    '%E0%A4%A&id=\u0000',
+  ];
+  const alphabet = 'id=&createdexpiresrumreplay0123456789abcdef-%\u00e9\u0000 ;';
+  let state = 42;
+  const rand = () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+  const mutate = (s: string) => {
+    const chars = [...s];
+    const n = 1 + Math.floor(rand() * 4);
+    for (let i = 0; i < n; i++) {
+      const at = Math.floor(rand() * (chars.length + 1));
+      const c = alphabet[Math.floor(rand() * alphabet.length)];
+      if (rand() < 0.5) chars.splice(at, 1, c);
+      else chars.splice(at, 0, c);
+    }
+    return chars.join('');
+  };
+
+  it('never throws and returns only valid sessions', () => {
+    for (let i = 0; i < 20_000; i++) {
+      const input = mutate(seeds[i % seeds.length]);
+      const s = parseSessionCookie(input);
+      if (s) {
+        expect(s.id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(s.created).toBeGreaterThan(0);
+        expect(s.expires).toBeGreaterThan(0);
+        expect(parseSessionCookie(formatSessionCookie(s))).toEqual(s);
+      }
+    }
+  });
+});

@@ -13,8 +13,10 @@ export const REDACTED = 'REDACTED';
 export function redactUrl(url: string, rules: UrlRedaction): string {
   const { allowedQueryParams: allowed, redactQueryParams: redact } = rules;
   if (!allowed && (!redact || redact.length === 0)) return url;
+  // A `?` inside the fragment (`#/route?x=1`) is not the query string.
+  const hashStart = url.indexOf('#');
   const q = url.indexOf('?');
-  if (q < 0) return url;
+  if (q < 0 || (hashStart >= 0 && hashStart < q)) return url;
   const hashAt = url.indexOf('#', q);
   const query = url.slice(q + 1, hashAt < 0 ? undefined : hashAt);
   const rest = hashAt < 0 ? '' : url.slice(hashAt);
