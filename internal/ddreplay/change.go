@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -265,6 +266,10 @@ func number(raw json.RawMessage) (float64, error) {
 }
 
 func integer(raw json.RawMessage) (int, error) {
+	// Most numbers are plain integers: skip the reflection of json.Unmarshal.
+	if i, err := strconv.Atoi(string(raw)); err == nil {
+		return i, nil
+	}
 	var i int
 	if err := json.Unmarshal(raw, &i); err != nil {
 		return 0, fmt.Errorf("integer %.20s: %w", raw, err)

@@ -52,9 +52,9 @@ func (t *stringTable) resolve(raw json.RawMessage) (string, error) {
 	}
 	switch c := raw[0]; {
 	case c == '-' || (c >= '0' && c <= '9'):
-		var idx int
-		if err := json.Unmarshal(raw, &idx); err != nil {
-			return "", fmt.Errorf("string reference %s: %w", raw, err)
+		idx, err := integer(raw)
+		if err != nil {
+			return "", fmt.Errorf("string reference: %w", err)
 		}
 		if idx < 0 || idx >= len(t.strs) {
 			return "", fmt.Errorf("reference to unknown string %d (table has %d)", idx, len(t.strs))
