@@ -2,10 +2,13 @@ package query
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"strings"
 
 	"github.com/reprise-rum/reprise/internal/replay"
 )
@@ -37,9 +40,18 @@ func (a *API) SessionReplay() http.HandlerFunc {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Accel-Buffering", "no") // let reverse proxies pass chunks on
+		h.Add("Vary", "Accept-Encoding")
+		out := &eventWriter{rc: http.NewResponseController(w)}
+		var dst io.Writer = w
+		if acceptsGzip(r) {
+			// rrweb JSON shrinks about tenfold; long sessions are many MB.
+			h.Set("Content-Encoding", "gzip")
+			out.gz, _ = gzip.NewWriterLevel(w, gzip.BestSpeed)
+			dst = out.gz
+		}
+		out.bw = bufio.NewWriterSize(dst, 32<<10)
 		w.WriteHeader(http.StatusOK)
 
-		out := &eventWriter{bw: bufio.NewWriterSize(w, 32<<10), rc: http.NewResponseController(w)}
 		out.bw.WriteString(`{"events":[`)
 		missing, err := a.streamer.Stream(r.Context(), id, from, to, out)
 		if err == nil {
@@ -61,13 +73,28 @@ func (a *API) SessionReplay() http.HandlerFunc {
 		out.bw.Write(m)
 		out.bw.WriteString("}\n")
 		out.Flush()
+		if out.gz != nil {
+			out.gz.Close()
+		}
 	}
+}
+
+// acceptsGzip reports whether the client takes a gzip-encoded response.
+func acceptsGzip(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == "gzip" && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }
 
 // eventWriter writes the events array's elements and flushes to the client
 // after each segment.
 type eventWriter struct {
 	bw  *bufio.Writer
+	gz  *gzip.Writer // nil when not compressing
 	rc  *http.ResponseController
 	n   int
 	err error
@@ -89,6 +116,12 @@ func (e *eventWriter) Flush() {
 	if err := e.bw.Flush(); err != nil {
 		e.err = err
 		return
+	}
+	if e.gz != nil {
+		if err := e.gz.Flush(); err != nil {
+			e.err = err
+			return
+		}
 	}
 	// Flush errors only mean the writer cannot flush (tests' recorders);
 	// the bytes still go out when the handler returns.

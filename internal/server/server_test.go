@@ -243,6 +243,18 @@ func TestReplayRoundTrip(t *testing.T) {
 			t.Errorf("event %d = %s, want %s", i, got.Events[i], wantRecs.Records[i])
 		}
 	}
+	// The same stream gzipped for clients that ask.
+	zrep := send(t, s, "GET", "/api/v1/sessions/s2/replay", "", nil, "Accept-Encoding", "gzip, deflate")
+	if zrep.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("replay not gzipped: %v", zrep.header)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zrep.raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := io.ReadAll(zr); err != nil || !bytes.Equal(plain, rep.raw) {
+		t.Fatalf("gunzipped replay differs (%v): %s", err, plain)
+	}
 	if rep := get(t, s, "/api/v1/sessions/s2/replay?from=1700000000400&to=1700000000100"); !bytes.Contains(rep.raw, []byte(`"timestamp":1700000000001`)) || bytes.Contains(rep.raw, []byte("1700000000500")) {
 		t.Fatalf("windowed replay: %s", rep.raw)
 	}
