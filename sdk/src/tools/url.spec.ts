@@ -16,7 +16,13 @@ describe('query parameter redaction', () => {
 
   it('leaves URLs alone without rules or query', () => {
     expect(redactUrl('https://x.test/p?token=a', {})).toBe('https://x.test/p?token=a');
-    expect(redactUrl('https://x.test/p#a?b=c', { redactQueryParams: ['b'] })).toBe('https://x.test/p#a?b=c');
+    expect(redactUrl('https://x.test/p#a?b=c', { redactQueryParams: ['x'] })).toBe('https://x.test/p#a?b=c');
+  });
+
+  it("redacts a hash router's query too", () => {
+    expect(redactUrl('https://x.test/app?b=1#/search?b=2&q=x', { redactQueryParams: ['b'] })).toBe(
+      'https://x.test/app?b=REDACTED#/search?b=REDACTED&q=x',
+    );
   });
 
   it('never throws on odd input (fuzzed)', () => {

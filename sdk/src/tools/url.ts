@@ -13,25 +13,31 @@ export const REDACTED = 'REDACTED';
 export function redactUrl(url: string, rules: UrlRedaction): string {
   const { allowedQueryParams: allowed, redactQueryParams: redact } = rules;
   if (!allowed && (!redact || redact.length === 0)) return url;
-  // A `?` inside the fragment (`#/route?x=1`) is not the query string.
-  const hashStart = url.indexOf('#');
-  const q = url.indexOf('?');
-  if (q < 0 || (hashStart >= 0 && hashStart < q)) return url;
-  const hashAt = url.indexOf('#', q);
-  const query = url.slice(q + 1, hashAt < 0 ? undefined : hashAt);
-  const rest = hashAt < 0 ? '' : url.slice(hashAt);
-  const parts = query.split('&').map((pair) => {
-    if (pair === '') return pair;
-    const eq = pair.indexOf('=');
-    const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    let name = rawName;
-    try {
-      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-    } catch {
-      // A malformed escape: compare the raw name.
-    }
-    const keep = allowed ? allowed.includes(name) : !redact!.includes(name);
-    return keep || eq < 0 ? pair : `${rawName}=${REDACTED}`;
-  });
-  return `${url.slice(0, q)}?${parts.join('&')}${rest}`;
+  // Hash routers keep a query in the fragment (`#/search?token=…`): redact both.
+  const hashAt = url.indexOf('#');
+  if (hashAt < 0) return redactQuery(url, rules);
+  return `${redactQuery(url.slice(0, hashAt), rules)}#${redactQuery(url.slice(hashAt + 1), rules)}`;
+}
+
+// redactQuery redacts the query of `path?query` (no fragment).
+function redactQuery(s: string, { allowedQueryParams: allowed, redactQueryParams: redact }: UrlRedaction): string {
+  const q = s.indexOf('?');
+  if (q < 0) return s;
+  const parts = s
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      if (pair === '') return pair;
+      const eq = pair.indexOf('=');
+      const rawName = eq < 0 ? pair : pair.slice(0, eq);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+      } catch {
+        // A malformed escape: compare the raw name.
+      }
+      const keep = allowed ? allowed.includes(name) : !(redact ?? []).includes(name);
+      return keep || eq < 0 ? pair : `${rawName}=${REDACTED}`;
+    });
+  return `${s.slice(0, q)}?${parts.join('&')}`;
 }
