@@ -244,6 +244,12 @@ describe('Datadog browser SDK → Reprise → explorers and player', { timeout: 
         cart: doc.querySelector('#cart')?.textContent ?? null,
         search: doc.querySelector('#search')?.value ?? null,
         orders: doc.querySelector('#orders-status')?.textContent ?? null,
+        // Inside the shadow root, with the color from its adopted sheet.
+        promo: doc.querySelector('#promo')?.shadowRoot?.querySelector('p')?.textContent ?? null,
+        promoColor: (() => {
+          const p = doc.querySelector('#promo')?.shadowRoot?.querySelector('p');
+          return p ? doc.defaultView.getComputedStyle(p).color : null;
+        })(),
         text: doc.body?.innerText ?? '',
       });
       const expectAt = async (name, mark, plus, want) => {
@@ -263,10 +269,15 @@ describe('Datadog browser SDK → Reprise → explorers and player', { timeout: 
       };
 
       // After typing, before the clicks: the cart is empty and the query is masked.
-      const typed = await expectAt('after typing', marks.typed, 0, { title: 'Datadog test shop', cart: 'Cart: 0 items' });
+      const typed = await expectAt('after typing', marks.typed, 0, {
+        title: 'Datadog test shop',
+        cart: 'Cart: 0 items',
+        promo: 'Free shipping from 3 items (0 so far)',
+        promoColor: 'rgb(0, 128, 0)',
+      });
       assert.notEqual(typed.search, typedQuery, 'the typed query shows in the replay');
       assert.ok(!typed.text.includes(typedQuery));
-      await expectAt('after two clicks', marks.clicked, 700, { cart: 'Cart: 2 items' });
+      await expectAt('after two clicks', marks.clicked, 700, { cart: 'Cart: 2 items', promo: 'Free shipping from 3 items (2 so far)' });
       await expectAt('on the orders route', marks.orders, 700, { title: 'Orders of the Datadog test shop', orders: '2 items waiting for payment' });
       await expectAt('after paying', marks.error, 700, { orders: 'Payment failed' });
     } finally {

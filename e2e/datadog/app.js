@@ -35,8 +35,18 @@ function renderHome(app) {
   add.addEventListener('click', () => {
     cartItems++;
     document.getElementById('cart').textContent = cartText();
+    promo.shadowRoot.querySelector('p').textContent = promoText();
   });
   app.append(add);
+  // A shadow root with an adopted style sheet: Datadog records both (#shadow-root and
+  // AttachedStyleSheets), and the replay must rebuild them.
+  const promo = el('div', { id: 'promo' });
+  const shadow = promo.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync('p { color: rgb(0, 128, 0); }');
+  shadow.adoptedStyleSheets = [sheet];
+  shadow.append(el('p', {}, promoText()));
+  app.append(promo);
   const nav = el('a', { id: 'nav-orders', href: '/orders' }, 'Orders');
   nav.addEventListener('click', (e) => {
     e.preventDefault();
@@ -60,6 +70,10 @@ function renderOrders(app) {
     }, 0);
   });
   app.append(pay);
+}
+
+function promoText() {
+  return `Free shipping from 3 items (${cartItems} so far)`;
 }
 
 function cartText() {
