@@ -37,6 +37,7 @@ func main() {
 	flag.Float64Var(&cfg.replayRatio, "replay-ratio", 0.3, "share of sessions that get a replay segment")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "random seed (same seed, same data)")
 	flag.IntVar(&cfg.workers, "workers", 2, "generator goroutines")
+	bench := flag.Int("query-bench", 0, "instead of seeding, time the explorers' queries on -data this many rounds each")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -49,6 +50,13 @@ func main() {
 			os.Exit(1)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *bench > 0 {
+		if err := queryBench(context.Background(), cfg.dataDir, *bench); err != nil {
+			fmt.Fprintln(os.Stderr, "reprise-seed:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "reprise-seed:", err)

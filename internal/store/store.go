@@ -141,13 +141,18 @@ type SessionPage struct {
 	Sessions   []Session `json:"sessions"`
 	NextCursor string    `json:"next_cursor"`
 	Total      int64     `json:"total"`
+	// TotalCapped means at least Total match (the count stopped there to
+	// stay fast at millions of rows): show "10,000+". The histogram counts
+	// every match in its range if an exact figure is wanted.
+	TotalCapped bool `json:"total_capped,omitempty"`
 }
 
 // EventPage is one page of an events explorer (views, errors, …).
 type EventPage struct {
-	Events     []rum.Event `json:"events"`
-	NextCursor string      `json:"next_cursor"`
-	Total      int64       `json:"total"`
+	Events      []rum.Event `json:"events"`
+	NextCursor  string      `json:"next_cursor"`
+	Total       int64       `json:"total"`
+	TotalCapped bool        `json:"total_capped,omitempty"` // as in SessionPage
 }
 
 // Reader is the read side used by the query API and the web pages.

@@ -54,13 +54,22 @@ func browserCond(w *where, col, v string) {
 // sessionWhere turns f into conditions on the sessions table (alias s).
 // Event-only fields (StatusCode, ResourceType, ActionType, ErrorSource) do
 // not apply to sessions and are ignored.
-func sessionWhere(f store.Filter) *where {
+//
+// walkSort keeps the planner off the time index (unary + makes a term
+// unusable for indexes) so that it walks the sort column's index and stops
+// after a page: right when the time range holds many rows, wrong when it
+// holds few (then sorting the few is cheaper). ListSessions decides.
+func sessionWhere(f store.Filter, walkSort bool) *where {
 	w := &where{}
+	start := "s.start"
+	if walkSort {
+		start = "+s.start"
+	}
 	if f.From != 0 {
-		w.add("s.start >= ?", f.From)
+		w.add(start+" >= ?", f.From)
 	}
 	if f.To != 0 {
-		w.add("s.start < ?", f.To)
+		w.add(start+" < ?", f.To)
 	}
 	if f.App != "" {
 		w.add("s.app = ?", f.App)
@@ -116,13 +125,18 @@ func sessionWhere(f store.Filter) *where {
 // eventWhere turns f into conditions on t's table (alias e). HasReplay and
 // HasError ask about the event's session, except that HasError on views asks
 // whether the view itself had errors.
-func eventWhere(t *eventTable, f store.Filter) *where {
+// walkSort: as for sessionWhere.
+func eventWhere(t *eventTable, f store.Filter, walkSort bool) *where {
 	w := &where{}
+	date := "e.date"
+	if walkSort {
+		date = "+e.date"
+	}
 	if f.From != 0 {
-		w.add("e.date >= ?", f.From)
+		w.add(date+" >= ?", f.From)
 	}
 	if f.To != 0 {
-		w.add("e.date < ?", f.To)
+		w.add(date+" < ?", f.To)
 	}
 	if f.App != "" {
 		w.add("e.app = ?", f.App)

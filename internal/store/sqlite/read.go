@@ -20,10 +20,13 @@ func (s *Store) ListSessions(ctx context.Context, f store.Filter) (store.Session
 	if err != nil {
 		return store.SessionPage{}, err
 	}
-	w := sessionWhere(f)
+	w := sessionWhere(f, false)
 	page := store.SessionPage{Sessions: []store.Session{}}
-	if page.Total, err = s.count(ctx, "sessions s", w); err != nil {
+	if page.Total, page.TotalCapped, err = s.count(ctx, "sessions s", w); err != nil {
 		return page, fmt.Errorf("count sessions: %w", err)
+	}
+	if page.TotalCapped && o.col.col != "start" {
+		w = sessionWhere(f, true)
 	}
 	if f.Cursor != "" {
 		c, err := o.decodeCursor(f.Cursor)
@@ -59,10 +62,17 @@ func (s *Store) ListSessions(ctx context.Context, f store.Filter) (store.Session
 	return page, nil
 }
 
-func (s *Store) count(ctx context.Context, from string, w *where) (int64, error) {
-	var n int64
-	err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from+w.sql(), w.args...).Scan(&n)
-	return n, err
+// count counts matches up to Options.CountCap: an exact count of millions
+// of rows costs far more than the page itself. capped reports that the cap
+// was reached (n is then the cap).
+func (s *Store) count(ctx context.Context, from string, w *where) (n int64, capped bool, err error) {
+	limit := s.opts.CountCap
+	err = s.rdb.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %d)`, from, w.sql(), limit+1),
+		w.args...).Scan(&n)
+	if n > int64(limit) {
+		return int64(limit), true, err
+	}
+	return n, false, err
 }
 
 // prefixed qualifies a comma-separated column list with a table alias.
@@ -162,9 +172,12 @@ func (s *Store) ListEvents(ctx context.Context, typ string, f store.Filter) (sto
 	if err != nil {
 		return page, err
 	}
-	w := eventWhere(t, f)
-	if page.Total, err = s.count(ctx, t.name+" e", w); err != nil {
+	w := eventWhere(t, f, false)
+	if page.Total, page.TotalCapped, err = s.count(ctx, t.name+" e", w); err != nil {
 		return page, fmt.Errorf("count %s: %w", t.name, err)
+	}
+	if page.TotalCapped && o.col.col != "date" {
+		w = eventWhere(t, f, true)
 	}
 	if f.Cursor != "" {
 		c, err := o.decodeCursor(f.Cursor)
@@ -285,21 +298,22 @@ func (s *Store) OpenSegment(ctx context.Context, meta store.SegmentMeta) (io.Rea
 
 // Histogram counts items of typ ("session" or an event type) matching f in
 // equal time buckets over [f.From, f.To), or over the matches' own span when
-// those are 0.
+// those are 0. Each bucket is one range count on the time index, which SQLite
+// answers from the index alone for unfiltered explorers.
 func (s *Store) Histogram(ctx context.Context, typ string, f store.Filter, buckets int) ([]store.Bucket, error) {
-	if buckets <= 0 || buckets > 10000 {
+	if buckets <= 0 || buckets > 1000 {
 		return nil, fmt.Errorf("histogram of %d buckets: %w", buckets, store.ErrBadFilter)
 	}
 	var from, col string
 	var w *where
 	if typ == "session" || typ == "sessions" {
-		from, col, w = "sessions s", "s.start", sessionWhere(f)
+		from, col, w = "sessions s", "s.start", sessionWhere(f, false)
 	} else {
 		t, err := tableFor(typ)
 		if err != nil {
 			return nil, err
 		}
-		from, col, w = t.name+" e", "e.date", eventWhere(t, f)
+		from, col, w = t.name+" e", "e.date", eventWhere(t, f, false)
 	}
 	lo, hi := f.From, f.To
 	if lo == 0 || hi == 0 {
@@ -321,29 +335,27 @@ func (s *Store) Histogram(ctx context.Context, typ string, f store.Filter, bucke
 		return []store.Bucket{}, nil
 	}
 	width := (hi - lo + int64(buckets) - 1) / int64(buckets)
-	out := make([]store.Bucket, buckets)
-	for i := range out {
-		out[i].Start = lo + int64(i)*width
-	}
-	w.add(col+" >= ?", lo)
-	w.add(col+" < ?", hi)
-	rows, err := s.rdb.QueryContext(ctx, `SELECT (`+col+` - ?) / ?, COUNT(*) FROM `+from+w.sql()+` GROUP BY 1`,
-		append([]any{lo, width}, w.args...)...)
+	w.add(col+" >= ?", nil)
+	w.add(col+" < ?", nil)
+	conn, err := s.rdb.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("histogram %s: %w", typ, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var i, n int64
-		if err := rows.Scan(&i, &n); err != nil {
-			return nil, fmt.Errorf("histogram %s: %w", typ, err)
-		}
-		if i >= 0 && i < int64(buckets) {
-			out[i].Count = n
-		}
-	}
-	if err := rows.Err(); err != nil {
+	defer conn.Close()
+	st, err := conn.PrepareContext(ctx, `SELECT COUNT(*) FROM `+from+w.sql())
+	if err != nil {
 		return nil, fmt.Errorf("histogram %s: %w", typ, err)
+	}
+	defer st.Close()
+	out := make([]store.Bucket, buckets)
+	n := len(w.args)
+	for i := range out {
+		start := lo + int64(i)*width
+		out[i].Start = start
+		w.args[n-2], w.args[n-1] = start, min(start+width, hi)
+		if err := st.QueryRowContext(ctx, w.args...).Scan(&out[i].Count); err != nil {
+			return nil, fmt.Errorf("histogram %s bucket %d: %w", typ, i, err)
+		}
 	}
 	return out, nil
 }

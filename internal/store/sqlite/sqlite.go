@@ -46,6 +46,9 @@ type Options struct {
 	MaxBatch int
 	// ReadConns is the number of concurrent read connections (4).
 	ReadConns int
+	// CountCap bounds the Total that list pages count exactly (10,000);
+	// past it Total is the cap and TotalCapped is set.
+	CountCap int
 	// Unsafe turns off every fsync (SQLite synchronous=OFF, no blob sync).
 	// Only for bulk loading throwaway data: a crash can lose or corrupt it.
 	Unsafe bool
@@ -93,6 +96,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 1024
+	}
+	if opts.CountCap <= 0 {
+		opts.CountCap = 10_000
 	}
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
