@@ -13,7 +13,7 @@ import (
 // colliding 6/7/8.
 // Seeds: testdata/fuzz/FuzzConvert plus the captured fixtures.
 func FuzzConvert(f *testing.F) {
-	for _, name := range []string{"testdata/dd716-view1.segment.json", "testdata/dd716-view2.segment.json"} {
+	for _, name := range []string{"testdata/dd716-view1.segment.json", "testdata/dd716-view2.segment.json", "testdata/chromium-view1.seg0.json", "testdata/chromium-view2.seg0.json"} {
 		f.Add(readFile(f, name))
 	}
 	// The hand-built page of change_test.go, followed by every change kind
