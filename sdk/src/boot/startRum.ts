@@ -130,7 +130,7 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
   let lastTouch = Date.now();
   const activity = () => {
     const t = Date.now();
-    if (t - lastTouch < TOUCH_THROTTLE && sessions.current()) return;
+    if (t - lastTouch < TOUCH_THROTTLE) return;
     lastTouch = t;
     sessions.touch();
   };

@@ -39,6 +39,11 @@ export function startRecorder(opts: {
   if (!stop) return undefined;
   return {
     takeFullSnapshot: monitor(() => record.takeFullSnapshot(true)),
-    stop: monitor(() => stop()),
+    stop: monitor(() => {
+      stop();
+      // rrweb's stop leaves its module-level node map (id ↔ DOM node) full until the next
+      // record(): clear it so stop() really frees the page's nodes.
+      record.mirror.reset();
+    }),
   };
 }
