@@ -48,7 +48,10 @@ describe('privacy: default masking and per-element overrides', { timeout: 180000
     }
     await page.locator('#catalog-search').pressSequentially(allowedSearch, { delay: 30 });
     await page.getByText(`Showing 1 of 5 products for "${allowedSearch}"`).waitFor();
-    await page.waitForTimeout(800);
+    // Leave the field: the SDK records an input's value when it changes (on blur), and the
+    // player is checked in the quiet moment after that, before the next page.
+    await page.locator('#catalog-search').press('Tab');
+    await page.waitForTimeout(2000);
     await page.locator('#nav-orders').click();
     await page.getByText('Your orders at Lumen Goods').waitFor();
     await page.waitForTimeout(1500);
@@ -92,7 +95,8 @@ describe('privacy: default masking and per-element overrides', { timeout: 180000
       assert.ok(!orders.card, `hidden element's text rebuilt: ${orders.card}`);
 
       // The shop page after typing: search value visible, the rest masked.
-      await page.goto(`${srv.url}/replay/${session.id}?t=${Math.max(0, session.events.find((e) => e.type === 3 && e.data?.text === allowedSearch).timestamp + 300 - session.start)}`);
+      const searched = session.events.find((e) => e.type === 3 && e.data?.text === allowedSearch).timestamp;
+      await page.goto(`${srv.url}/replay/${session.id}?t=${Math.max(0, searched + 700 - session.start)}`);
       const shop = await waitForReplay(page, (doc) => {
         const v = (id) => doc.querySelector(id)?.value;
         return doc.querySelector('#catalog-search') ? { search: v('#catalog-search'), password: v('#signin-password'), email: v('#signin-email'), note: v('#signin-note'), username: v('#signin-username') } : null;
