@@ -57,8 +57,11 @@ func (g *generator) id() string {
 func (g *generator) session(i int) ([]rum.Event, *store.SegmentMeta) {
 	sid := g.id()
 	app := g.pick(apps)
-	span := int64(g.cfg.days) * 24 * 3600_000
-	start := g.now - g.r.Int64N(max(span, 1))
+	// Starts rise with i (plus jitter), as ingest sees them: newest last.
+	span := max(int64(g.cfg.days)*24*3600_000, 1)
+	step := span / int64(max(g.cfg.sessions, 1))
+	start := g.now - span + int64(i)*step + g.r.Int64N(max(step, 1)*4+1)
+	start = min(start, g.now-1)
 	base := rum.Event{AppID: app, SessionID: sid, Service: app + "-web", Env: g.pick(envs), Version: g.pick(versions),
 		Source: "browser", UserAgent: g.pick(agents)}
 	if g.r.IntN(10) < 7 {

@@ -80,7 +80,7 @@ type config struct {
 const chunk = 250
 
 func run(ctx context.Context, cfg config) error {
-	st, err := sqlite.Open(ctx, cfg.dataDir, sqlite.Options{Unsafe: true, WaitWhenFull: true, QueueSize: 64,
+	st, err := sqlite.Open(ctx, cfg.dataDir, sqlite.Options{Unsafe: true, WaitWhenFull: true, QueueSize: 64, CacheMB: 2048,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		return err

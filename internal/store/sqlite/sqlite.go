@@ -49,6 +49,9 @@ type Options struct {
 	// CountCap bounds the Total that list pages count exactly (10,000);
 	// past it Total is the cap and TotalCapped is set.
 	CountCap int
+	// CacheMB is SQLite's page cache per connection in MiB (64). Bulk
+	// loads into a large store gain from far more on the writer.
+	CacheMB int
 	// Unsafe turns off every fsync (SQLite synchronous=OFF, no blob sync).
 	// Only for bulk loading throwaway data: a crash can lose or corrupt it.
 	Unsafe bool
@@ -97,6 +100,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 1024
 	}
+	if opts.CacheMB <= 0 {
+		opts.CacheMB = 64
+	}
 	if opts.CountCap <= 0 {
 		opts.CountCap = 10_000
 	}
@@ -115,7 +121,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if opts.Unsafe {
 		sync = "OFF"
 	}
-	wdb, err := sql.Open("sqlite", dsn(dbPath, false, sync))
+	wdb, err := sql.Open("sqlite", dsn(dbPath, false, sync, opts.CacheMB))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
 	}
@@ -134,7 +140,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("optimize %s: %w", dbPath, err)
 	}
-	rdb, err := sql.Open("sqlite", dsn(dbPath, true, sync))
+	rdb, err := sql.Open("sqlite", dsn(dbPath, true, sync, 64))
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", dbPath, err)
@@ -162,14 +168,14 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 
 // dsn builds the modernc.org/sqlite connection string; pragmas apply to
 // every connection the pool opens.
-func dsn(path string, readOnly bool, sync string) string {
+func dsn(path string, readOnly bool, sync string, cacheMB int) string {
 	q := url.Values{}
 	for _, p := range []string{
 		"journal_mode(WAL)",
 		"synchronous(" + sync + ")",
 		"busy_timeout(10000)",
 		"foreign_keys(0)",
-		"cache_size(-65536)", // 64 MiB page cache per connection
+		fmt.Sprintf("cache_size(%d)", -cacheMB*1024), // negative: KiB
 		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)

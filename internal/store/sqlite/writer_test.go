@@ -25,7 +25,7 @@ func action(session, id string) []rum.Event {
 // store's writer blocks at BEGIN; release lets it go on.
 func holdWriteLock(t *testing.T, dir string) (release func()) {
 	t.Helper()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, "reprise.db"), false, "FULL"))
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, "reprise.db"), false, "FULL", 1))
 	if err != nil {
 		t.Fatal(err)
 	}
