@@ -155,4 +155,39 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
       expect(resources.find((r) => r.url.includes('/v1/write/'))).toBeUndefined();
     }, 30_000);
   }
+
+  it('flushes at once when the tab is hidden, and sends nothing after stop()', async () => {
+    const c = await collector(bundle, false);
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${c.base}/shop`);
+    await page.fill('#name', 'x');
+    await page.waitForTimeout(300);
+    // Headless Chromium never hides a tab by itself: fake it as the browser would signal it.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.waitForTimeout(1000); // well before the 5 s timers
+    expect(c.rum.some((e) => e.type === 'view')).toBe(true);
+    expect(c.segments.length).toBeGreaterThanOrEqual(1);
+    expect(c.segments[0].event.has_full_snapshot).toBe(true);
+
+    const nativePush = await page.evaluate(() => {
+      (window as any).REPRISE.stop();
+      document.body.insertAdjacentHTML('beforeend', '<p>after stop</p>');
+      history.pushState({}, '', '/after-stop');
+      return history.pushState.toString().includes('[native code]');
+    });
+    expect(nativePush).toBe(true);
+    await page.waitForTimeout(500); // the last data that stop() sent is still on its way
+    const counts = [c.rum.length, c.segments.length];
+    await page.waitForTimeout(5500);
+    expect([c.rum.length, c.segments.length]).toEqual(counts);
+    expect(JSON.stringify(c.segments.map((s) => s.records))).not.toContain('after stop');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+    c.close();
+  }, 30_000);
 });
