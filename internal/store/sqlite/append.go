@@ -125,6 +125,17 @@ func (b *batch) insertEvents(events []rum.Event) ([]effect, error) {
 			n, _ := res.RowsAffected()
 			counted = n == 1
 		}
+		// A view's text (URL, name) is fixed for its id, so only a new row
+		// is indexed; a resent event is not a new row.
+		if counted {
+			seq, err := res.LastInsertId()
+			if err != nil {
+				return nil, fmt.Errorf("store %s %s: %w", ev.Type, ev.ID, err)
+			}
+			if err := b.indexText(t.name, seq, eventText(ev)); err != nil {
+				return nil, err
+			}
+		}
 		effects = append(effects, effect{ev: ev, counted: counted})
 	}
 	return effects, nil

@@ -13,6 +13,9 @@ import (
 func (s *Store) Delete(ctx context.Context, sessionID string) error {
 	return s.enqueue(ctx, &request{op: func(ctx context.Context, b *batch) (func(), error) {
 		var found int64
+		if err := unindexText(ctx, b.tx, "sessions", `SELECT seq FROM sessions WHERE id = ?`, sessionID); err != nil {
+			return nil, err
+		}
 		res, err := b.tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, sessionID)
 		if err != nil {
 			return nil, fmt.Errorf("delete session %s: %w", sessionID, err)
@@ -20,6 +23,9 @@ func (s *Store) Delete(ctx context.Context, sessionID string) error {
 		n, _ := res.RowsAffected()
 		found += n
 		for _, t := range eventTables {
+			if err := unindexText(ctx, b.tx, t.name, `SELECT seq FROM `+t.name+` WHERE session_id = ?`, sessionID); err != nil {
+				return nil, err
+			}
 			res, err := b.tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE session_id = ?`, sessionID)
 			if err != nil {
 				return nil, fmt.Errorf("delete session %s %s: %w", sessionID, t.name, err)
@@ -48,12 +54,18 @@ func (s *Store) DeleteBefore(ctx context.Context, cutoff int64) (int64, error) {
 	err := s.enqueue(ctx, &request{op: func(ctx context.Context, b *batch) (func(), error) {
 		expired := `SELECT id FROM sessions WHERE end_ms < ?`
 		for _, t := range eventTables {
+			if err := unindexText(ctx, b.tx, t.name, `SELECT seq FROM `+t.name+` WHERE session_id IN (`+expired+`)`, cutoff); err != nil {
+				return nil, err
+			}
 			if _, err := b.tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE session_id IN (`+expired+`)`, cutoff); err != nil {
 				return nil, fmt.Errorf("retention %s: %w", t.name, err)
 			}
 		}
 		if _, err := b.tx.ExecContext(ctx, `UPDATE segments SET deleted = 1 WHERE deleted = 0 AND session_id IN (`+expired+`)`, cutoff); err != nil {
 			return nil, fmt.Errorf("retention segments: %w", err)
+		}
+		if err := unindexText(ctx, b.tx, "sessions", `SELECT seq FROM sessions WHERE end_ms < ?`, cutoff); err != nil {
+			return nil, err
 		}
 		res, err := b.tx.ExecContext(ctx, `DELETE FROM sessions WHERE end_ms < ?`, cutoff)
 		if err != nil {

@@ -59,7 +59,7 @@ func browserCond(w *where, col, v string) {
 // unusable for indexes) so that it walks the sort column's index and stops
 // after a page: right when the time range holds many rows, wrong when it
 // holds few (then sorting the few is cheaper). ListSessions decides.
-func sessionWhere(f store.Filter, walkSort bool) *where {
+func sessionWhere(f store.Filter, text textMatch, walkSort bool) *where {
 	w := &where{}
 	start := "s.start"
 	if walkSort {
@@ -104,11 +104,7 @@ func sessionWhere(f store.Filter, walkSort bool) *where {
 	if f.Device != "" {
 		w.add("s.device = ? COLLATE NOCASE", f.Device)
 	}
-	if f.Query != "" {
-		p := contains(f.Query)
-		w.add(`(s.id = ? OR s.user_id LIKE ? ESCAPE '\' OR s.user_name LIKE ? ESCAPE '\' OR s.user_email LIKE ? ESCAPE '\'
-			OR s.first_url LIKE ? ESCAPE '\' OR s.last_url LIKE ? ESCAPE '\')`, f.Query, p, p, p, p, p)
-	}
+	text.cond(w, "s", []string{"user_id", "user_name", "user_email", "first_url", "last_url"}, "s.id = ?", f.Query)
 	if f.HasReplay != nil {
 		w.add("s.has_replay = ?", *f.HasReplay)
 	}
@@ -126,7 +122,7 @@ func sessionWhere(f store.Filter, walkSort bool) *where {
 // HasError ask about the event's session, except that HasError on views asks
 // whether the view itself had errors.
 // walkSort: as for sessionWhere.
-func eventWhere(t *eventTable, f store.Filter, walkSort bool) *where {
+func eventWhere(t *eventTable, f store.Filter, text textMatch, walkSort bool) *where {
 	w := &where{}
 	date := "e.date"
 	if walkSort {
@@ -171,14 +167,7 @@ func eventWhere(t *eventTable, f store.Filter, walkSort bool) *where {
 	if f.Device != "" {
 		w.add("e.device = ? COLLATE NOCASE", f.Device)
 	}
-	if f.Query != "" {
-		var ors []string
-		for _, c := range t.text {
-			ors = append(ors, "e."+c+` LIKE ? ESCAPE '\'`)
-			w.args = append(w.args, contains(f.Query))
-		}
-		w.conds = append(w.conds, "("+strings.Join(ors, " OR ")+")")
-	}
+	text.cond(w, "e", t.text, "")
 	if f.HasReplay != nil {
 		w.add("EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id AND s.has_replay = ?)", *f.HasReplay)
 	}

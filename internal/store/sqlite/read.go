@@ -20,13 +20,17 @@ func (s *Store) ListSessions(ctx context.Context, f store.Filter) (store.Session
 	if err != nil {
 		return store.SessionPage{}, err
 	}
-	w := sessionWhere(f, false)
 	page := store.SessionPage{Sessions: []store.Session{}}
+	text, err := s.resolveText(ctx, "sessions", f.Query)
+	if err != nil {
+		return page, err
+	}
+	w := sessionWhere(f, text, false)
 	if page.Total, page.TotalCapped, err = s.count(ctx, "sessions s", w); err != nil {
 		return page, fmt.Errorf("count sessions: %w", err)
 	}
 	if page.TotalCapped && o.col.col != "start" {
-		w = sessionWhere(f, true)
+		w = sessionWhere(f, text, true)
 	}
 	if f.Cursor != "" {
 		c, err := o.decodeCursor(f.Cursor)
@@ -172,12 +176,16 @@ func (s *Store) ListEvents(ctx context.Context, typ string, f store.Filter) (sto
 	if err != nil {
 		return page, err
 	}
-	w := eventWhere(t, f, false)
+	text, err := s.resolveText(ctx, t.name, f.Query)
+	if err != nil {
+		return page, err
+	}
+	w := eventWhere(t, f, text, false)
 	if page.Total, page.TotalCapped, err = s.count(ctx, t.name+" e", w); err != nil {
 		return page, fmt.Errorf("count %s: %w", t.name, err)
 	}
 	if page.TotalCapped && o.col.col != "date" {
-		w = eventWhere(t, f, true)
+		w = eventWhere(t, f, text, true)
 	}
 	if f.Cursor != "" {
 		c, err := o.decodeCursor(f.Cursor)
@@ -307,13 +315,21 @@ func (s *Store) Histogram(ctx context.Context, typ string, f store.Filter, bucke
 	var from, col string
 	var w *where
 	if typ == "session" || typ == "sessions" {
-		from, col, w = "sessions s", "s.start", sessionWhere(f, false)
+		text, err := s.resolveText(ctx, "sessions", f.Query)
+		if err != nil {
+			return nil, err
+		}
+		from, col, w = "sessions s", "s.start", sessionWhere(f, text, false)
 	} else {
 		t, err := tableFor(typ)
 		if err != nil {
 			return nil, err
 		}
-		from, col, w = t.name+" e", "e.date", eventWhere(t, f, false)
+		text, err := s.resolveText(ctx, t.name, f.Query)
+		if err != nil {
+			return nil, err
+		}
+		from, col, w = t.name+" e", "e.date", eventWhere(t, f, text, false)
 	}
 	lo, hi := f.From, f.To
 	if lo == 0 || hi == 0 {

@@ -11,6 +11,7 @@ import (
 // shipped: add new ones at the end.
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	migrateInitial,
+	migrateTextSearch, // textsearch.go
 }
 
 // eventCommonDDL are the columns every event table shares: what the

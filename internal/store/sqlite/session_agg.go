@@ -13,6 +13,7 @@ import (
 type sessionRow struct {
 	store.Session
 	lastDate int64 // newest event date folded in: newest-wins fields follow it
+	text     string // sessionText as stored in the text index ("" if none yet)
 	hasTime  bool  // start/end hold real values
 	dirty    bool
 }
@@ -46,6 +47,7 @@ func (b *batch) session(id string) (*sessionRow, error) {
 		return nil, fmt.Errorf("load session %s: %w", id, err)
 	default:
 		r.hasTime = true
+		r.text = sessionText(&r.Session)
 	}
 	b.sessions[id] = r
 	return r, nil
@@ -155,7 +157,8 @@ func (b *batch) flushSessions() error {
 			user_name=excluded.user_name, user_email=excluded.user_email, user_agent=excluded.user_agent,
 			browser=excluded.browser, os=excluded.os, device=excluded.device, service=excluded.service,
 			env=excluded.env, version=excluded.version, first_url=excluded.first_url,
-			last_url=excluded.last_url, last_date=excluded.last_date`)
+			last_url=excluded.last_url, last_date=excluded.last_date
+		RETURNING seq`)
 	if err != nil {
 		return err
 	}
@@ -165,10 +168,17 @@ func (b *batch) flushSessions() error {
 		}
 		s := &r.Session
 		s.Duration = s.End - s.Start
-		if _, err := st.ExecContext(b.ctx, s.ID, s.ApplicationID, s.Start, s.End, s.Duration, s.ViewCount,
+		var seq int64
+		if err := st.QueryRowContext(b.ctx, s.ID, s.ApplicationID, s.Start, s.End, s.Duration, s.ViewCount,
 			s.ErrorCount, s.ActionCount, s.HasReplay, s.User.ID, s.User.Name, s.User.Email, s.UserAgent,
-			s.Browser, s.OS, s.Device, s.Service, s.Env, s.Version, s.FirstURL, s.LastURL, r.lastDate); err != nil {
+			s.Browser, s.OS, s.Device, s.Service, s.Env, s.Version, s.FirstURL, s.LastURL, r.lastDate).Scan(&seq); err != nil {
 			return fmt.Errorf("store session %s: %w", id, err)
+		}
+		if text := sessionText(s); text != r.text {
+			if err := b.indexText("sessions", seq, text); err != nil {
+				return err
+			}
+			r.text = text
 		}
 	}
 	clear(b.sessions)

@@ -262,3 +262,35 @@ func TestSchemaNewerThanBinary(t *testing.T) {
 		t.Fatal("Open accepted a schema from a newer binary")
 	}
 }
+
+// TestTextSearchMigrationBackfills: a store made before text search had an
+// index gets one, filled from its rows, on the next open.
+func TestTextSearchMigrationBackfills(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir, Options{})
+	if err := s.AppendEvents(ctx, []rum.Event{
+		{Type: rum.TypeView, ID: "v1", SessionID: "s1", Date: 1, ViewURL: "https://old.example/cart", UserName: "Oldtimer"},
+		{Type: rum.TypeError, ID: "e1", SessionID: "s1", Date: 2, Error: &rum.ErrorFields{Message: "legacy boom"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"sessions", "views", "actions", "errors", "resources"} {
+		if _, err := s.wdb.Exec(`DROP TABLE ` + table + `_fts`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.wdb.Exec(`PRAGMA user_version = 1`)
+	s.Close()
+
+	s = openTest(t, dir, Options{})
+	defer s.Close()
+	if page, err := s.ListSessions(ctx, store.Filter{Query: "oldtimer"}); err != nil || len(page.Sessions) != 1 {
+		t.Fatalf("session by text after migration: %d, %v", len(page.Sessions), err)
+	}
+	if page, err := s.ListEvents(ctx, rum.TypeError, store.Filter{Query: "legacy"}); err != nil || len(page.Events) != 1 {
+		t.Fatalf("error by text after migration: %d, %v", len(page.Events), err)
+	}
+	if page, err := s.ListEvents(ctx, rum.TypeView, store.Filter{Query: "old.example"}); err != nil || len(page.Events) != 1 {
+		t.Fatalf("view by text after migration: %d, %v", len(page.Events), err)
+	}
+}

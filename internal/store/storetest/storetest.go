@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sorts", testSorts},
 		{"Paging", testPaging},
 		{"BadFilter", testBadFilter},
+		{"TextSearch", testTextSearch},
 		{"Histogram", testHistogram},
 		{"Delete", testDelete},
 		{"DeleteBefore", testDeleteBefore},
