@@ -12,9 +12,9 @@ import (
 // sessionRow is a session aggregate being updated by the writer.
 type sessionRow struct {
 	store.Session
-	lastDate int64 // newest event date folded in: newest-wins fields follow it
+	lastDate int64  // newest event date folded in: newest-wins fields follow it
 	text     string // sessionText as stored in the text index ("" if none yet)
-	hasTime  bool  // start/end hold real values
+	hasTime  bool   // start/end hold real values
 	dirty    bool
 }
 
