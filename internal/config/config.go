@@ -18,6 +18,9 @@ type Config struct {
 	Demo      bool   `toml:"demo"`
 	LogFormat string `toml:"log_format"` // "text" or "json"
 	LogLevel  string `toml:"log_level"`  // debug, info, warn, error
+	// Pprof serves Go's profiler at /debug/pprof/ on the main listener, for
+	// benchmarks and diagnosis. Off by default: it exposes internals.
+	Pprof bool `toml:"pprof"`
 	// ShutdownTimeout bounds how long accepted requests may take to finish
 	// after SIGINT/SIGTERM.
 	ShutdownTimeout Duration `toml:"shutdown_timeout"`

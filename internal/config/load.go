@@ -32,6 +32,7 @@ var settings = []setting{
 	{key: "listen", flag: "listen", usage: "address to listen on (host:port)", set: func(c *Config, v string) error { c.Listen = v; return nil }},
 	{key: "data_dir", flag: "data-dir", usage: "directory for the database and replay blobs", set: func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{key: "demo", flag: "demo", usage: "also serve the instrumented demo site at /demo/", isBool: true, set: func(c *Config, v string) error { return parseBool(&c.Demo, v) }},
+	{key: "pprof", flag: "pprof", usage: "serve Go's profiler at /debug/pprof/", isBool: true, set: func(c *Config, v string) error { return parseBool(&c.Pprof, v) }},
 	{key: "log_format", flag: "log-format", usage: "log format: text or json", set: func(c *Config, v string) error { c.LogFormat = v; return nil }},
 	{key: "log_level", flag: "log-level", usage: "log level: debug, info, warn or error", set: func(c *Config, v string) error { c.LogLevel = v; return nil }},
 	{key: "shutdown_timeout", flag: "shutdown-timeout", usage: "how long accepted requests may take to finish on shutdown", set: func(c *Config, v string) error { return c.ShutdownTimeout.Set(v) }},

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/http/pprof"
 
 	"github.com/reprise-rum/reprise/internal/ingest"
 	"github.com/reprise-rum/reprise/internal/query"
@@ -46,6 +47,13 @@ func (s *Server) routes(ing *ingest.Handler, api *query.API, webCfg web.Config) 
 	mux.HandleFunc("/api/", s.apiNotFound)
 
 	mux.HandleFunc("GET /healthz", s.healthz)
+	if s.cfg.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 
 	// UI pages, static assets, /sdk/reprise.js and (with --demo) /demo/.
 	if err := web.Register(mux, webCfg); err != nil {

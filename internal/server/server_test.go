@@ -392,6 +392,15 @@ func TestCustomEndpoints(t *testing.T) {
 	}
 }
 
+func TestPprofOnlyWhenEnabled(t *testing.T) {
+	if res := get(t, newTestServer(t, nil), "/debug/pprof/"); res.status == 200 {
+		t.Fatal("pprof served without --pprof")
+	}
+	if res := get(t, newTestServer(t, func(c *config.Config) { c.Pprof = true }), "/debug/pprof/"); res.status != 200 {
+		t.Fatalf("pprof with --pprof: %d", res.status)
+	}
+}
+
 func TestHealthHeadersAndDraining(t *testing.T) {
 	s := newTestServer(t, nil)
 	res := get(t, s, "/healthz")
