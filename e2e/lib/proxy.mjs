@@ -10,7 +10,7 @@ import http from 'node:http';
 /**
  * startIntakeCounter proxies everything to target (e.g. srv.url) and records each request
  * whose path starts with prefix: { path, body (bytes as sent, before any decompression),
- * status, at }.
+ * status, at, encoding (Content-Encoding), type (Content-Type without parameters) }.
  * @returns {Promise<{url: string, intake: {requests: object[], lastAt: number, pending: number},
  *   stop: () => Promise<void>}>}
  */
@@ -26,7 +26,11 @@ export async function startIntakeCounter(target, { prefix = '/v1/write/' } = {})
       if (!counted) return;
       intake.pending--;
       intake.lastAt = Date.now();
-      intake.requests.push({ path, body, status, at: intake.lastAt, ...(failed ? { failed } : {}) });
+      intake.requests.push({
+        path, body, status, at: intake.lastAt,
+        encoding: req.headers['content-encoding'] ?? '', type: (req.headers['content-type'] ?? '').split(';')[0],
+        ...(failed ? { failed } : {}),
+      });
     };
     const upstream = http.request(
       { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },

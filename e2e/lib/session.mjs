@@ -38,10 +38,12 @@ export async function leavePage(page, intake, { quietMs = 1500, maxMs = 10000 } 
 export function uploadSummary(intake, fromMs, toMs) {
   const minutes = (toMs - fromMs) / 60000;
   const sum = (p) => intake.requests.filter((r) => !p || r.path === p).reduce((a, r) => a + r.body, 0);
+  const encodings = (p) => [...new Set(intake.requests.filter((r) => r.path === p).map((r) => r.encoding || 'none'))].join(',') || '-';
   return (
     `SDK upload: ${sum()} bytes in ${intake.requests.length} requests over ${(minutes * 60).toFixed(1)} s ` +
     `= ${Math.round(sum() / minutes)} bytes/min ` +
-    `(rum ${Math.round(sum('/v1/write/rum') / minutes)} B/min, replay ${Math.round(sum('/v1/write/rum/replay') / minutes)} B/min)`
+    `(rum ${Math.round(sum('/v1/write/rum') / minutes)} B/min, replay ${Math.round(sum('/v1/write/rum/replay') / minutes)} B/min; ` +
+    `rum Content-Encoding: ${encodings('/v1/write/rum')})`
   );
 }
 
