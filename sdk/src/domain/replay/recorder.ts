@@ -31,8 +31,9 @@ export function startRecorder(opts: {
     inlineStylesheet: true,
     collectFonts: false,
     recordCanvas: false,
-    // Thin out the noisiest sources; replays stay smooth at these rates.
-    sampling: { mousemove: 50, scroll: 150, media: 800, input: 'last' },
+    // Thin out the noisiest sources; replays stay smooth at these rates. Input is recorded at
+    // every keystroke (masked as configured) so a replay shows typing as it happened.
+    sampling: { mousemove: 50, scroll: 150, media: 800 },
     slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaDescKeywords: true },
     errorHandler: () => true, // rrweb's own errors must not reach the page
   }));
