@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/reprise-rum/reprise/internal/rum"
 	"github.com/reprise-rum/reprise/internal/store"
@@ -14,6 +15,7 @@ type sessionRow struct {
 	store.Session
 	lastDate int64  // newest event date folded in: newest-wins fields follow it
 	text     string // sessionText as stored in the text index ("" if none yet)
+	orig     []any  // sessionValues as loaded; nil for a session not yet stored
 	hasTime  bool   // start/end hold real values
 	dirty    bool
 }
@@ -48,6 +50,7 @@ func (b *batch) session(id string) (*sessionRow, error) {
 	default:
 		r.hasTime = true
 		r.text = sessionText(&r.Session)
+		r.orig = sessionValues(&r.Session, r.lastDate)
 	}
 	b.sessions[id] = r
 	return r, nil
@@ -143,42 +146,67 @@ func (r *sessionRow) addSegment(m *store.SegmentMeta) {
 	r.HasReplay = true
 }
 
+// sessionValues pairs each stored column of a session with its value, in
+// sessionCols order plus last_date.
+func sessionValues(s *store.Session, lastDate int64) []any {
+	return []any{s.ID, s.ApplicationID, s.Start, s.End, s.Duration, s.ViewCount, s.ErrorCount, s.ActionCount,
+		s.HasReplay, s.User.ID, s.User.Name, s.User.Email, s.UserAgent, s.Browser, s.OS, s.Device, s.Service,
+		s.Env, s.Version, s.FirstURL, s.LastURL, lastDate}
+}
+
+var sessionColNames = func() []string {
+	names := strings.Split(sessionCols+", last_date", ",")
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
+	return names
+}()
+
 // flushSessions writes every changed aggregate and forgets them all, so a
 // following delete in the same batch is not undone by a stale cached row.
+// An existing session is updated in the columns that changed only: each
+// sessions column has its own index, and SQLite rewrites the entries of
+// every index whose column is SET, changed or not.
 func (b *batch) flushSessions() error {
-	if len(b.sessions) == 0 {
-		return nil
-	}
-	st, err := b.stmt(`INSERT INTO sessions (` + sessionCols + `, last_date)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(id) DO UPDATE SET app=excluded.app, start=excluded.start, end_ms=excluded.end_ms,
-			duration=excluded.duration, view_count=excluded.view_count, error_count=excluded.error_count,
-			action_count=excluded.action_count, has_replay=excluded.has_replay, user_id=excluded.user_id,
-			user_name=excluded.user_name, user_email=excluded.user_email, user_agent=excluded.user_agent,
-			browser=excluded.browser, os=excluded.os, device=excluded.device, service=excluded.service,
-			env=excluded.env, version=excluded.version, first_url=excluded.first_url,
-			last_url=excluded.last_url, last_date=excluded.last_date
-		RETURNING seq`)
-	if err != nil {
-		return err
-	}
 	for id, r := range b.sessions {
 		if !r.dirty {
 			continue
 		}
 		s := &r.Session
 		s.Duration = s.End - s.Start
+		vals := sessionValues(s, r.lastDate)
+		var query string
+		var args []any
+		if r.orig == nil {
+			query = `INSERT INTO sessions (` + sessionCols + `, last_date) VALUES (?` +
+				strings.Repeat(",?", len(vals)-1) + `) RETURNING seq`
+			args = vals
+		} else {
+			var sets []string
+			for i, v := range vals {
+				if v != r.orig[i] {
+					sets = append(sets, sessionColNames[i]+" = ?")
+					args = append(args, v)
+				}
+			}
+			if len(sets) == 0 {
+				continue
+			}
+			query = `UPDATE sessions SET ` + strings.Join(sets, ", ") + ` WHERE id = ? RETURNING seq`
+			args = append(args, id)
+		}
+		st, err := b.stmt(query)
+		if err != nil {
+			return err
+		}
 		var seq int64
-		if err := st.QueryRowContext(b.ctx, s.ID, s.ApplicationID, s.Start, s.End, s.Duration, s.ViewCount,
-			s.ErrorCount, s.ActionCount, s.HasReplay, s.User.ID, s.User.Name, s.User.Email, s.UserAgent,
-			s.Browser, s.OS, s.Device, s.Service, s.Env, s.Version, s.FirstURL, s.LastURL, r.lastDate).Scan(&seq); err != nil {
+		if err := st.QueryRowContext(b.ctx, args...).Scan(&seq); err != nil {
 			return fmt.Errorf("store session %s: %w", id, err)
 		}
 		if text := sessionText(s); text != r.text {
 			if err := b.indexText("sessions", seq, text); err != nil {
 				return err
 			}
-			r.text = text
 		}
 	}
 	clear(b.sessions)
