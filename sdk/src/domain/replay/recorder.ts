@@ -27,6 +27,8 @@ export function startRecorder(opts: {
     ...recordPrivacyOptions(opts.privacyLevel),
     emit: monitor((e) => opts.emit(e as RecordLike)),
     checkoutEveryNms: CHECKOUT_EVERY_MS,
+    // rrweb waits for `load` by default: with slow images the first seconds would be lost.
+    recordAfter: 'DOMContentLoaded',
     // Inline stylesheets so a replay keeps its styles after the site redeploys.
     inlineStylesheet: true,
     collectFonts: false,
