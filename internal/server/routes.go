@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/pprof"
 
@@ -16,7 +17,14 @@ const defaultReplayPath = "/v1/write/rum/replay"
 
 // routes is Reprise's whole route table: intake, JSON API, health, and the
 // UI (whose own table is web.Register), read top to bottom.
-func (s *Server) routes(ing *ingest.Handler, api *query.API, webCfg web.Config) (*http.ServeMux, error) {
+func (s *Server) routes(ing *ingest.Handler, api *query.API, webCfg web.Config) (_ *http.ServeMux, err error) {
+	// ServeMux panics on conflicting patterns; a configured endpoint that
+	// collides with a built-in route is a configuration error, not a crash.
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("route table: %v (check rum.endpoints, rum.session_replay_endpoints and rum.datadog_proxy)", v)
+		}
+	}()
 	mux := http.NewServeMux()
 	rum := s.cfg.RUM
 

@@ -392,6 +392,19 @@ func TestCustomEndpoints(t *testing.T) {
 	}
 }
 
+func TestConflictingEndpointIsAnError(t *testing.T) {
+	cfg := config.Default()
+	cfg.RUM.Endpoints = []string{"/api/"} // also registered for JSON 404s
+	st, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := New(Deps{Config: cfg, Store: st, Logger: quiet}); err == nil || !strings.Contains(err.Error(), "route table") {
+		t.Fatalf("New with an endpoint on /api/: %v", err)
+	}
+}
+
 func TestPprofOnlyWhenEnabled(t *testing.T) {
 	if res := get(t, newTestServer(t, nil), "/debug/pprof/"); res.status == 200 {
 		t.Fatal("pprof served without --pprof")
