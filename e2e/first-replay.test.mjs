@@ -233,8 +233,19 @@ describe('first replay: demo shop → SDK → server → player', { timeout: 180
       // The left list: clicking the error seeks to it.
       await at(marks.start, 0);
       await waitForReplay(page, (doc) => doc.body?.innerText.includes('Lumen Goods: small things for slow mornings'));
-      await page.getByText(/Coupon service rejected SPRING25/).first().click();
+      await page.locator('#rp-list .rp-item', { hasText: 'Coupon service rejected SPRING25' }).first().click();
       await expectState('after clicking the error in the list', { title: 'Your orders at Lumen Goods' });
+
+      // The timeline: a click at the cart's moment shows the open cart. The track maps the
+      // session's span linearly onto its width (player/src/ui/timeline.ts).
+      const span = await page.evaluate(() => {
+        const s = window.reprisePlayer.state();
+        return { start: s.start, end: s.end };
+      });
+      const box = await page.locator('#rp-timeline').boundingBox();
+      const frac = (marks.modalOpen + 1000 - span.start) / (span.end - span.start);
+      await page.mouse.click(box.x + box.width * frac, box.y + box.height / 2);
+      await expectState(`after clicking the timeline at ${(frac * 100).toFixed(1)}%`, { firstRow: 'Cedar Notebook', modalOpen: true });
     } finally {
       await page.close();
     }
