@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -20,6 +21,16 @@ type replayPageData struct {
 	User                string
 	T                   int64 // ms from the session's start
 	InactiveThresholdMs int64
+	// Index is embedded as JSON: with the segment index in the page, the
+	// player fetches the first window without another round trip first.
+	Index replayIndex
+}
+
+// replayIndex is what the player would otherwise fetch from
+// /api/v1/sessions/{id} and /api/v1/sessions/{id}/segments.
+type replayIndex struct {
+	Session  store.Session       `json:"session"`
+	Segments []store.SegmentMeta `json:"segments"`
 }
 
 // replayShow renders the player page for /replay/{session}?t=MS.
@@ -37,9 +48,18 @@ func (h *handler) replayShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	segs, err := h.reader.Segments(r.Context(), s.ID, 0, 0)
+	if err != nil {
+		h.renderError(w, r, fmt.Errorf("replay page: segments of session %s: %w", s.ID, err))
+		return
+	}
+	if segs == nil {
+		segs = []store.SegmentMeta{}
+	}
 	h.render(w, r, http.StatusOK, "replay.html", page{
 		Title: "Replay · " + userLabel(s.User) + " · " + fmtTime(s.Start),
 		Nav:   "sessions",
-		Data:  replayPageData{Session: s, User: userLabel(s.User), T: t, InactiveThresholdMs: defaultInactiveThresholdMs},
+		Data: replayPageData{Session: s, User: userLabel(s.User), T: t, InactiveThresholdMs: defaultInactiveThresholdMs,
+			Index: replayIndex{Session: s, Segments: segs}},
 	})
 }

@@ -9,16 +9,23 @@ import type { Engine } from './engine';
 import { fmtOffset } from './format';
 import { itemsFromRecords, itemsFromRum, mergeItems, type ListItem } from './items';
 import { createWindowLoader } from './loader';
-import type { MissingPart, RumEvent, SegmentInfo, SessionInfo } from './types';
+import type { MissingPart, ReplayEvent, SegmentInfo, SessionInfo } from './types';
 import { bindKeys, createControls, createToast, speeds } from './ui/controls';
 import { icons } from './ui/icons';
 import { createList, type ListFilter } from './ui/list';
 import { createTimeline } from './ui/timeline';
 import { planWindows } from './windows';
 
+/** The session and its segment index, embedded in the page by the server to save a round trip. */
+export interface EmbeddedIndex {
+  session: SessionInfo;
+  segments: SegmentInfo[];
+}
+
 export interface AppOptions {
   root: HTMLElement; // #player, holding the server-rendered skeleton
   api: PlayerApi;
+  index?: EmbeddedIndex | null;
   sessionId: string;
   /** ms from the session's start to open at; null: from the start, playing. */
   t: number | null;
@@ -35,6 +42,10 @@ const keys = {
 export interface PlayerHandle {
   state(): PlayerState & { offset: number; duration: number; skipInactive: boolean; thresholdMs: number; stretches: Stretch[]; missing: string[]; items: number };
   controller: Controller;
+  /** Seeks to ms from the session's start; resolves once that moment is on screen. */
+  seek(offset: number): Promise<void>;
+  /** performance.now() when the first replayed frame was on screen (0 until then). */
+  firstFrameAt(): number;
 }
 
 export async function startApp(o: AppOptions): Promise<PlayerHandle> {
@@ -50,11 +61,19 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
   };
   setOverlay('loading', 'Loading replay…');
 
+  // The first frame needs only the session and its segment index (embedded in
+  // the page, or fetched); the RUM events (list, markers) arrive alongside.
+  const eventsP = o.api.events();
   let session: SessionInfo;
-  let rum: RumEvent[];
   let segments: SegmentInfo[];
   try {
-    [session, rum, segments] = await Promise.all([o.api.session(), o.api.events(), o.api.segments()]);
+    if (o.index && typeof o.index.session?.start === 'number' && Array.isArray(o.index.segments)) {
+      session = o.index.session;
+      segments = o.index.segments.slice().sort((a, b) => a.start - b.start);
+    } else {
+      [session, segments] = await Promise.all([o.api.session(), o.api.segments()]);
+    }
+    performance.mark('reprise:index');
   } catch (err) {
     setOverlay('error', `The replay could not be loaded: ${(err as Error).message}`);
     throw err;
@@ -85,12 +104,19 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
   const storedSpeed = Number(read(keys.speed));
   let speed = (speeds as readonly number[]).includes(storedSpeed) ? storedSpeed : 1;
 
-  // What is known about the session, growing as windows load.
-  const rumItems = itemsFromRum(rum);
-  const recordOpts = { withClicks: !rum.some((e) => e.type === 'action'), withPages: !rum.some((e) => e.type === 'view') };
-  let items: ListItem[] = mergeItems([], rumItems);
-  const rumActivity = activityFromRum(rum);
+  // What is known about the session, growing as the RUM events and windows
+  // arrive. Until the RUM events are in, record-derived rows wait (whether to
+  // show recorded clicks and page loads depends on them) and nothing is skipped.
+  let rumKnown = false;
+  const recordOpts = { withClicks: false, withPages: true };
+  let items: ListItem[] = [];
+  let rumActivity: number[] = [];
   const recordActivity = new Map<number, number[]>(); // per window; small, kept after eviction
+  const waitingChunks = new Map<number, ReplayEvent[]>();
+  const addRecords = (i: number, events: ReplayEvent[]) => {
+    recordActivity.set(i, activityFromRecords(events, recordOpts.withPages));
+    items = mergeItems(items, itemsFromRecords(events, recordOpts));
+  };
   let stretches: Stretch[] = [];
   const missing = new Map<string, MissingPart>();
   const computeStretches = () => {
@@ -158,12 +184,16 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
 
   const loader = createWindowLoader(o.api, windows, {
     onLoaded(i, chunk) {
-      recordActivity.set(i, activityFromRecords(chunk.events, recordOpts.withPages));
-      items = mergeItems(items, itemsFromRecords(chunk.events, recordOpts));
+      performance.mark(`reprise:window:${i}`);
+      if (rumKnown) addRecords(i, chunk.events);
+      else waitingChunks.set(i, chunk.events);
       for (const m of chunk.missing) missing.set(m.label, m);
-      refreshItems();
-      computeStretches();
-      showMissing();
+      // Off the path to the first frame: the list and the timeline can wait a moment.
+      setTimeout(() => {
+        refreshItems();
+        computeStretches();
+        showMissing();
+      }, 0);
     },
   });
 
@@ -189,9 +219,18 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     start,
     end,
     speed,
-    skipInactive: () => skipInactive,
+    skipInactive: () => skipInactive && rumKnown,
     stretches: () => stretches,
-    onEngine: (e) => e.onResize(() => fit(e)),
+    onEngine: (e) =>
+      e.onResize(() => {
+        fit(e);
+        if (!firstFrameAt) {
+          requestAnimationFrame(() => {
+            firstFrameAt = firstFrameAt || performance.now();
+            performance.mark('reprise:first-frame');
+          });
+        }
+      }),
     onWindowError(i, err) {
       const w = windows[i];
       missing.set(`window ${i}`, { label: `the recording could not be loaded (${(err as Error).message ?? err})`, start: w.from, end: w.to });
@@ -284,13 +323,19 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     ctl.seek(t);
     rememberPosition();
   }
-  // The address bar follows seeks and pauses, so a reload returns to the same moment.
+  // The address bar follows seeks and pauses, so a reload returns to the same
+  // moment. Debounced: replaceState is a synchronous call into the browser
+  // that costs milliseconds (and Chrome throttles it), never worth a frame.
+  let rememberTimer = 0;
   function rememberPosition() {
-    try {
-      history.replaceState(history.state, '', `${location.pathname}?t=${Math.round(ctl.state().position - start)}`);
-    } catch {
-      // a sandboxed document may refuse; the share button still works
-    }
+    clearTimeout(rememberTimer);
+    rememberTimer = window.setTimeout(() => {
+      try {
+        history.replaceState(history.state, '', `${location.pathname}?t=${Math.round(ctl.state().position - start)}`);
+      } catch {
+        // a sandboxed document may refuse; the share button still works
+      }
+    }, 400);
   }
 
   const step = (dir: 1 | -1) => {
@@ -314,6 +359,10 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     nextItem: () => step(1),
   });
 
+  // Seek promises (for tests and the benchmark): settled on the first frame
+  // that shows the target with nothing left to load.
+  let waiters: (() => void)[] = [];
+  let firstFrameAt = 0;
   let wasPlaying = false;
   let lastStateKey = '';
   let lastSkips = 0;
@@ -338,6 +387,13 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     }
     if (wasPlaying && !s.playing) rememberPosition();
     wasPlaying = s.playing;
+    const e = ctl.engine();
+    if (waiters.length && !s.loading && (s.gap || (e && e.size()))) {
+      const done = waiters;
+      waiters = [];
+      // The frame after this one: the browser has painted what the engine applied.
+      requestAnimationFrame(() => done.forEach((f) => f()));
+    }
   }
 
   const initial = o.t === null ? start : start + o.t;
@@ -345,8 +401,33 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
   // A link to a moment opens paused at that moment; otherwise the replay plays.
   if (o.t === null) ctl.play();
 
+  eventsP
+    .then((rum) => {
+      rumKnown = true;
+      recordOpts.withClicks = !rum.some((e) => e.type === 'action');
+      recordOpts.withPages = !rum.some((e) => e.type === 'view');
+      rumActivity = activityFromRum(rum);
+      items = mergeItems(items, itemsFromRum(rum));
+      for (const [i, events] of waitingChunks) addRecords(i, events);
+      waitingChunks.clear();
+      refreshItems();
+      computeStretches();
+      list.setPosition(ctl.state().position, false);
+    })
+    .catch((err) => {
+      rumKnown = true; // skip on the records' activity alone
+      missing.set('events', { label: `the session's pages, actions and errors could not be loaded (${(err as Error).message})` });
+      showMissing();
+    });
+
   return {
     controller: ctl,
+    seek: (offset) =>
+      new Promise<void>((resolve) => {
+        seekTo(start + offset);
+        waiters.push(resolve);
+      }),
+    firstFrameAt: () => firstFrameAt,
     state: () => {
       const s = ctl.state();
       return {

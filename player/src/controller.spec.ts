@@ -31,11 +31,12 @@ interface FakeEngine extends Engine {
 function setup(opts: Partial<ControllerOptions> & { replay?: (from: number, to: number) => Promise<ReplayChunk> } = {}) {
   let now = 0;
   const frames: (() => void)[] = [];
+  let timers: { at: number; cb: () => void }[] = [];
   const clock: Clock = {
     now: () => now,
     frame: (cb) => frames.push(cb),
     cancel: () => {},
-    later: () => {},
+    later: (cb, ms) => void timers.push({ at: now + ms, cb }),
   };
   const asked: [number, number][] = [];
   const api: PlayerApi = {
@@ -120,6 +121,9 @@ function setup(opts: Partial<ControllerOptions> & { replay?: (from: number, to: 
   const advance = async (ms: number) => {
     for (let done = 0; done < ms; done += 100) {
       now += 100;
+      const due = timers.filter((t) => t.at <= now);
+      timers = timers.filter((t) => t.at > now);
+      for (const t of due) t.cb();
       const batch = frames.splice(0);
       for (const f of batch) f();
       await flush();
@@ -161,7 +165,7 @@ describe('controller', () => {
     ctl.seek(t0 + 1000);
     await advance(200);
     ctl.seek(t0 + 17 * min);
-    await advance(300); // fetch, build, then one frame to retire the old picture
+    await advance(600); // fetch, build, a frame to hide the old picture, then its teardown
     expect(asked.map(([f]) => (f - t0) / min)).toEqual([0, 15]);
     expect(engines).toHaveLength(2);
     expect(engines[0].destroyed).toBe(true);

@@ -82,6 +82,8 @@ export function createController(o: ControllerOptions): Controller {
   const maxWindows = o.maxEngineWindows ?? 3;
   const maxEvents = o.maxEngineEvents ?? 150_000;
   const prefetchMs = o.prefetchMs ?? 20_000;
+  const appendLeadMs = Math.min(prefetchMs, 3_000);
+  let builtAt = -Infinity;
   let pos = o.start;
   let playing = false;
   let ended = false;
@@ -114,10 +116,16 @@ export function createController(o: ControllerOptions): Controller {
 
   const load = (i: number) => {
     if (i < 0 || i >= windows.length || failed.has(i) || o.loader.get(i) || o.loader.loading(i)) return;
-    o.loader.load(i).catch((err) => {
-      failed.add(i);
-      o.onWindowError?.(i, err);
-    });
+    o.loader.load(i).then(
+      () => {
+        // The playhead is waiting for this window: show it now, not a frame later.
+        if (!destroyed && windowAt(windows, pos) === i && !covers(i)) ensureEngine();
+      },
+      (err) => {
+        failed.add(i);
+        o.onWindowError?.(i, err);
+      },
+    );
   };
 
   const covers = (i: number) => engine !== null && i >= engFirst && i <= engLast;
@@ -140,12 +148,16 @@ export function createController(o: ControllerOptions): Controller {
       old.destroy();
       return;
     }
-    // Keep the old picture until the new iframe is sized and shown: no blank flash.
+    // Keep the old picture until the new iframe is sized and shown: no blank
+    // flash. Then hide it at once, and tear it down a little later: unloading
+    // an iframe's document takes tens of ms, better spent after the new
+    // picture is on screen.
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      old.destroy();
+      old.root.style.display = 'none';
+      clock.later(() => old.destroy(), 250);
     };
     fresh.onResize(() => clock.frame(finish));
     clock.later(finish, 1000);
@@ -173,6 +185,7 @@ export function createController(o: ControllerOptions): Controller {
     }
     engine = fresh;
     engFirst = engLast = i;
+    builtAt = clock.now();
     o.onEngine?.(fresh);
     if (playing) fresh.playAt(pos);
     else fresh.pauseAt(pos);
@@ -207,6 +220,10 @@ export function createController(o: ControllerOptions): Controller {
       return;
     }
     if (!engine || !covers(cur) || engLast !== next - 1) return;
+    // Appending costs rrweb a state-machine step per event (tens of ms for a
+    // window): do it close to the boundary, and never in the frames right
+    // after a build, which belong to showing the seek's picture.
+    if (windows[next].from - pos > appendLeadMs * Math.max(1, speed) || clock.now() - builtAt < 500) return;
     const tooBig = engLast - engFirst + 1 >= maxWindows || engine.eventCount() >= maxEvents;
     const p = prepared(next);
     // A big engine is replaced at the next window's start (cheap: a full

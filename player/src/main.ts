@@ -3,7 +3,7 @@
 // page and starts the player; window.reprisePlayer exposes the state for
 // tests and for people debugging a replay in the console.
 import { createApi } from './api';
-import { startApp, type PlayerHandle } from './app';
+import { startApp, type EmbeddedIndex, type PlayerHandle } from './app';
 
 declare global {
   interface Window {
@@ -23,7 +23,16 @@ function boot() {
   } catch {
     storage = null;
   }
-  startApp({ root, api: createApi(sessionId), sessionId, t, storage })
+  // The server embeds the session and its segment index (replay_show.go), so
+  // the first window can be fetched without waiting for them.
+  let index: EmbeddedIndex | null = null;
+  try {
+    const el = document.getElementById('rp-index');
+    if (el?.textContent) index = JSON.parse(el.textContent) as EmbeddedIndex;
+  } catch {
+    index = null; // fetched from the API instead
+  }
+  startApp({ root, api: createApi(sessionId), sessionId, t, storage, index })
     .then((h) => {
       window.reprisePlayer = h;
       root.dataset.ready = 'true';
