@@ -118,7 +118,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &mbe):
 		respond.Error(w, r, h.log, http.StatusRequestEntityTooLarge, "request body is larger than limits.max_body_bytes")
 	case errors.Is(err, replay.ErrTooLarge):
-		respond.Error(w, r, h.log, http.StatusRequestEntityTooLarge, "body inflates past limits.max_decompressed_bytes")
+		respond.Error(w, r, h.log, http.StatusRequestEntityTooLarge, "data inflates past limits.max_decompressed_bytes")
 	case errors.Is(err, store.ErrOverloaded):
 		respond.Overloaded(w, r, h.log, 2)
 	case errors.Is(err, store.ErrClosed), errors.Is(err, context.Canceled):

@@ -26,7 +26,7 @@ func (h *Handler) Replay(w http.ResponseWriter, r *http.Request) {
 	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
-		h.fail(w, r, errorf(http.StatusUnsupportedMediaType, fmt.Sprintf("content type %q: want multipart/form-data with a segment part", r.Header.Get("Content-Type"))))
+		h.rejectSegment(w, r, errorf(http.StatusUnsupportedMediaType, fmt.Sprintf("content type %q: want multipart/form-data with a segment part", r.Header.Get("Content-Type"))))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.limits.MaxBodyBytes)
