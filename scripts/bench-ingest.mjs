@@ -38,13 +38,15 @@ function buildLoad(work) {
   return bin;
 }
 
-function runLoad(bin, args) {
+// runLoad runs reprise-load and resolves with its JSON report; onStderr sees its progress
+// lines (e.g. "level 64 start", used to profile the server during the highest level).
+function runLoad(bin, args, onStderr = () => {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => { out += c; });
-    child.stderr.on('data', (c) => { err += c; process.stderr.write(c); });
+    child.stderr.on('data', (c) => { err += c; process.stderr.write(c); onStderr(String(c)); });
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`reprise-load ${args.join(' ')} exited ${code}:\n${err}`));
       try {
@@ -70,6 +72,26 @@ async function profile(url, seconds, file) {
 }
 
 /**
+ * perfProfile samples the server with Linux perf for `seconds` (the server has no --pprof
+ * flag yet) and returns the top symbols by self time, or null when perf is missing.
+ */
+function perfProfile(pid, seconds, file) {
+  return new Promise((resolve) => {
+    const rec = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '499', '-g', '-p', String(pid), '-o', file, '--', 'sleep', String(seconds)], { stdio: 'ignore' });
+    rec.on('error', () => resolve(null));
+    rec.on('exit', (code) => {
+      if (code !== 0) return resolve(`perf record exited ${code}`);
+      try {
+        const rep = execFileSync('perf', ['report', '-i', file, '--stdio', '--no-children', '--sort', 'symbol', '-g', 'none', '--percent-limit', '1.5'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+        resolve(rep.split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.replace(/\s+-\s+-\s*$/, '').trimEnd()).slice(0, 25).join('\n'));
+      } catch (err) {
+        resolve(`perf report failed: ${err.message.split('\n')[0]}`);
+      }
+    });
+  });
+}
+
+/**
  * runIngest runs both modes against fresh servers and the limit for each; returns
  * { rum, replay, limit: { rum, replay }, profiles, dataBytes }.
  */
@@ -85,16 +107,18 @@ export async function runIngest({ seconds = 10, levels = [1, 4, 16, 64], work } 
     let srv;
     try {
       srv = await startReprise({ dataDir, args: pprof ? ['--pprof'] : [] });
-      const load = runLoad(bin, ['-url', srv.url, '-mode', mode, '-levels', levels.join(','), '-duration', `${seconds}s`, '-pid', String(srv.pid)]);
-      // Profile the highest level: it starts after the lower ones (plus corpus building).
-      let prof;
-      if (pprof) {
-        const lower = levels.length - 1;
-        const wait = (lower * seconds + (mode === 'replay' ? 12 : 5) + 1) * 1000;
-        prof = new Promise((r) => setTimeout(r, wait)).then(() => profile(srv.url, Math.max(2, seconds - 3), join(work, `cpu-${mode}.pprof`)));
-      }
+      const top = levels[levels.length - 1];
+      const profSeconds = Math.max(2, seconds - 3);
+      let prof = null;
+      const load = runLoad(bin, ['-url', srv.url, '-mode', mode, '-levels', levels.join(','), '-duration', `${seconds}s`, '-pid', String(srv.pid)], (line) => {
+        // Profile the highest level, from a second after it starts.
+        if (prof || !line.includes(`level ${top} start`)) return;
+        prof = new Promise((r) => setTimeout(r, 1000)).then(() =>
+          pprof ? profile(srv.url, profSeconds, join(work, `cpu-${mode}.pprof`)) : perfProfile(srv.pid, profSeconds, join(work, `perf-${mode}.data`)));
+      });
       result[mode] = await load;
-      if (prof) result.profiles[mode] = await prof;
+      const profTop = await prof;
+      if (profTop) result.profiles[mode] = profTop;
     } catch (err) {
       result.errors.push(`${mode}: ${err.message}`);
     } finally {

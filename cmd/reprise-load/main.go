@@ -140,6 +140,7 @@ func run(args []string) error {
 			},
 		}
 		for _, c := range o.levels {
+			fmt.Fprintf(os.Stderr, "level %d start\n", c) // bench-ingest.mjs profiles the server on this cue
 			lr, err := runLevel(ctx, client, strings.TrimRight(o.url, "/"), reqs, c, o.duration, o.maxRequests, o.pid)
 			if err != nil {
 				return err

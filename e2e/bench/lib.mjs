@@ -49,9 +49,9 @@ const types = { '.js': 'text/javascript', '.html': 'text/html; charset=utf-8', '
  * /v1/ are forwarded to `upstream` (a running reprise serve) and their body bytes counted in
  * `sent` (reset it between runs), so every SDK is measured by the same meter.
  */
-export async function startPageServer({ snippets, files, upstream }) {
+export async function startPageServer({ snippets, files, upstream, onBody }) {
   const html = readFileSync(join(benchDir, 'heavy.html'), 'utf8');
-  const sent = { bytes: 0, requests: 0, statuses: {} };
+  const sent = { bytes: 0, requests: 0, statuses: {}, byPath: {} };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname.startsWith('/v1/')) return forward(req, res);
@@ -85,6 +85,12 @@ export async function startPageServer({ snippets, files, upstream }) {
   }
 
   function forward(req, res) {
+    // Count per intake path (RUM, replay, Datadog's proxy) as well as in total.
+    const path = new URL(req.url, 'http://x').pathname;
+    const per = (sent.byPath[path] ||= { bytes: 0, requests: 0 });
+    const chunks = onBody ? [] : null;
+    req.on('data', (c) => { per.bytes += c.length; chunks?.push(c); });
+    req.on('end', () => { per.requests++; onBody?.(path, req.headers, Buffer.concat(chunks)); });
     if (!upstream) {
       // No server (corpus capture): accept and count, like an intake that drops everything.
       req.on('data', (c) => { sent.bytes += c.length; });
@@ -115,7 +121,7 @@ export async function startPageServer({ snippets, files, upstream }) {
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
-    reset() { sent.bytes = 0; sent.requests = 0; sent.statuses = {}; },
+    reset() { sent.bytes = 0; sent.requests = 0; sent.statuses = {}; sent.byPath = {}; },
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
   };
 }
@@ -123,6 +129,9 @@ export async function startPageServer({ snippets, files, upstream }) {
 /**
  * drive plays a user on the heavy page for `ms`: mouse moves, clicks, typing, a select, a
  * checkbox, form submits and menu navigation, in a fixed order so every variant gets the same.
+ * It stops at the deadline even when the page is too busy to finish an action (an SDK that
+ * blocks the main thread must not stretch its own measurement window); the unfinished action
+ * is left to fail on its own.
  */
 export async function drive(page, ms) {
   const deadline = Date.now() + ms;
@@ -130,25 +139,33 @@ export async function drive(page, ms) {
   let seed = 7;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
-  while (Date.now() < deadline) {
-    await page.mouse.move(50 + rand() * 1100, 80 + rand() * 650, { steps: 8 });
-    const remaining = () => Math.max(1, deadline - Date.now());
-    const opts = { timeout: remaining() };
-    try {
-      switch (step++ % 8) {
-        case 0: await page.click('#add', opts); break;
-        case 1: await page.fill('#name', ''); await page.type('#name', words[step % 8] + ' ' + step, { delay: 40, ...opts }); break;
-        case 2: await page.type('#email', 'u' + step + '@example.test', { delay: 40, ...opts }); break;
-        case 3: await page.selectOption('#plan', ['free', 'team', 'enterprise'][step % 3], opts); break;
-        case 4: await page.click('#terms', opts); break;
-        case 5: await page.type('#notes', words.slice(0, 3).join(' ') + '. ', { delay: 30, ...opts }); break;
-        case 6: await page.click('#submit', opts); break;
-        case 7: await page.click(`#nav a:nth-child(${1 + (step % 3)})`, opts); break;
-      }
-    } catch (err) {
-      if (Date.now() < deadline) throw err;
+  let timer;
+  const timeUp = new Promise((r) => { timer = setTimeout(r, ms); });
+  const actions = [
+    (o) => page.click('#add', o),
+    async (o) => { await page.fill('#name', '', o); await page.type('#name', `${words[step % 8]} ${step}`, { delay: 40, ...o }); },
+    (o) => page.type('#email', `u${step}@example.test`, { delay: 40, ...o }),
+    (o) => page.selectOption('#plan', ['free', 'team', 'enterprise'][step % 3], o),
+    (o) => page.click('#terms', o),
+    (o) => page.type('#notes', `${words.slice(0, 3).join(' ')}. `, { delay: 30, ...o }),
+    (o) => page.click('#submit', o),
+    (o) => page.click(`#nav a:nth-child(${1 + (step % 3)})`, o),
+  ];
+  try {
+    while (Date.now() < deadline) {
+      const o = { timeout: Math.max(1, deadline - Date.now()) };
+      const act = (async () => {
+        await page.mouse.move(50 + rand() * 1100, 80 + rand() * 650, { steps: 8 });
+        await actions[step++ % actions.length](o);
+        await page.waitForTimeout(150);
+      })();
+      act.catch(() => {}); // past the deadline its failure is expected
+      const done = await Promise.race([act.then(() => 'done', (err) => err), timeUp.then(() => 'time')]);
+      if (done === 'time') break;
+      if (done instanceof Error && Date.now() < deadline) throw done;
     }
-    await page.waitForTimeout(Math.min(remaining(), 150));
+  } finally {
+    clearTimeout(timer);
   }
 }
 
