@@ -41,14 +41,12 @@ func contains(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
-func prefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
-}
 
 // browserCond matches "Chrome" to "Chrome 120" as well as the exact value.
+// The prefix is a range (every string starting "Chrome " sorts between
+// "Chrome " and "Chrome!") so that the browser index serves both terms.
 func browserCond(w *where, col, v string) {
-	w.add("("+col+" = ? OR "+col+` LIKE ? ESCAPE '\')`, v, prefix(v+" "))
+	w.add("("+col+" = ? OR ("+col+" > ? AND "+col+" < ?))", v, v+" ", v+"!")
 }
 
 // sessionWhere turns f into conditions on the sessions table (alias s).
@@ -99,10 +97,10 @@ func sessionWhere(f store.Filter, text textMatch, walkSort bool) *where {
 		browserCond(w, "s.browser", f.Browser)
 	}
 	if f.OS != "" {
-		w.add("s.os = ? COLLATE NOCASE", f.OS)
+		w.add("s.os = ?", f.OS)
 	}
 	if f.Device != "" {
-		w.add("s.device = ? COLLATE NOCASE", f.Device)
+		w.add("s.device = ?", strings.ToLower(f.Device))
 	}
 	text.cond(w, "s", []string{"user_id", "user_name", "user_email", "first_url", "last_url"}, "s.id = ?", f.Query)
 	if f.HasReplay != nil {
@@ -162,10 +160,10 @@ func eventWhere(t *eventTable, f store.Filter, text textMatch, walkSort bool) *w
 		browserCond(w, "e.browser", f.Browser)
 	}
 	if f.OS != "" {
-		w.add("e.os = ? COLLATE NOCASE", f.OS)
+		w.add("e.os = ?", f.OS)
 	}
 	if f.Device != "" {
-		w.add("e.device = ? COLLATE NOCASE", f.Device)
+		w.add("e.device = ?", strings.ToLower(f.Device))
 	}
 	text.cond(w, "e", t.text, "")
 	if f.HasReplay != nil {
