@@ -52,7 +52,8 @@ describe('replay player: playback', { timeout: 300000 }, () => {
     const asked = [];
     page.on('request', (r) => {
       const u = new URL(r.url());
-      if (u.pathname.endsWith('/replay')) asked.push(Number(u.searchParams.get('from')) - s.start);
+      // Playback's own reads; the background scan (purpose=scan) is checked below.
+      if (u.pathname.endsWith('/replay') && !u.searchParams.has('purpose')) asked.push(Number(u.searchParams.get('from')) - s.start);
     });
     await openPlayer(b, srv, s.id, { page });
     const st = await playerState(page);
@@ -62,6 +63,18 @@ describe('replay player: playback', { timeout: 300000 }, () => {
     await waitState(page, (x) => !x.loading && x.engineWindows?.[0] === 2);
     await waitShown(page, { title: 'Checkout', status: 'Status: paid' });
     assert.deepEqual(asked, [0, 120000], 'the far seek fetched only the window from the full snapshot at 2:00');
+    await page.close();
+  });
+
+  it('scans the windows it has not played in the background, for the list and the stretches', async () => {
+    const page = await openPlayer(b, srv, s.id, { t: 150000 });
+    // Opened in the last window: the inputs and scrolls of the first one arrive by the scan.
+    const st = await waitState(page, (x) => x.scannedWindows === x.windows);
+    assert.equal(st.items, 9);
+    await page.locator('#rp-list .rp-item', { hasText: 'Typed in a field' }).waitFor();
+    assert.ok(st.stretches.some((z) => z.to - z.from > 180000));
+    // Only the playhead's window is held; the scanned ones were dropped.
+    assert.deepEqual(st.cachedWindows, [2]);
     await page.close();
   });
 

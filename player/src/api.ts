@@ -7,8 +7,12 @@ export interface PlayerApi {
   session(): Promise<SessionInfo>;
   events(): Promise<RumEvent[]>;
   segments(): Promise<SegmentInfo[]>;
-  /** Replay events from the full snapshot at or before `from` up to `to` (ms since epoch). */
-  replay(from: number, to: number, signal?: AbortSignal): Promise<ReplayChunk>;
+  /**
+   * Replay events from the full snapshot at or before `from` up to `to` (ms
+   * since epoch). `purpose` tags background reads ("scan") in the URL, so logs
+   * and tests can tell them from what playback waits for.
+   */
+  replay(from: number, to: number, signal?: AbortSignal, purpose?: string): Promise<ReplayChunk>;
 }
 
 type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -45,8 +49,8 @@ export function createApi(sessionId: string, fetchFn: FetchFn = (i, o) => fetch(
         .filter((s) => isObject(s) && typeof s.start === 'number' && typeof s.end === 'number')
         .sort((a, b) => a.start - b.start);
     },
-    async replay(from, to, signal) {
-      const url = `${root}/replay?from=${Math.floor(from)}&to=${Math.ceil(to)}`;
+    async replay(from, to, signal, purpose) {
+      const url = `${root}/replay?from=${Math.floor(from)}&to=${Math.ceil(to)}${purpose ? `&purpose=${encodeURIComponent(purpose)}` : ''}`;
       return parseReplayChunk(await getJSON(url, signal));
     },
   };

@@ -40,7 +40,17 @@ const keys = {
 };
 
 export interface PlayerHandle {
-  state(): PlayerState & { offset: number; duration: number; skipInactive: boolean; thresholdMs: number; stretches: Stretch[]; missing: string[]; items: number };
+  state(): PlayerState & {
+    offset: number;
+    duration: number;
+    skipInactive: boolean;
+    thresholdMs: number;
+    stretches: Stretch[];
+    missing: string[];
+    items: number;
+    scannedWindows: number; // windows whose activity is known (loaded or scanned)
+    windows: number;
+  };
   controller: Controller;
   /** Seeks to ms from the session's start; resolves once that moment is on screen. */
   seek(offset: number): Promise<void>;
@@ -420,6 +430,35 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
       showMissing();
     });
 
+  // Background scan: once the first frame is up, read the windows nobody has
+  // asked for yet, one at a time while the player is idle, keeping only what
+  // the list and the inactive stretches need (never the events). The list
+  // then shows the whole session's inputs and scrolls, and stretches are known
+  // before playback gets there.
+  const scanNext = async () => {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 150));
+      const st = ctl.state();
+      if (st.loading || st.buffering || !firstFrameAt || !rumKnown) continue;
+      const i = windows.findIndex((_, k) => !recordActivity.has(k) && !loader.loading(k));
+      if (i < 0) return;
+      try {
+        const chunk = loader.get(i) ?? (await o.api.replay(windows[i].from, windows[i].to - 1, undefined, 'scan'));
+        if (!recordActivity.has(i)) {
+          addRecords(i, chunk.events);
+          for (const m of chunk.missing) missing.set(m.label, m);
+          refreshItems();
+          computeStretches();
+          showMissing();
+          list.setPosition(ctl.state().position, false);
+        }
+      } catch {
+        recordActivity.set(i, []); // unreadable: the player reports it if it gets there
+      }
+    }
+  };
+  void scanNext();
+
   return {
     controller: ctl,
     seek: (offset) =>
@@ -439,6 +478,8 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
         stretches,
         missing: Array.from(missing.values()).map((m) => m.label),
         items: items.length,
+        scannedWindows: recordActivity.size,
+        windows: windows.length,
       };
     },
   };
