@@ -64,8 +64,10 @@ async function profile(url, seconds, file) {
     const res = await fetch(`${url}/debug/pprof/profile?seconds=${seconds}`, { signal: AbortSignal.timeout((seconds + 20) * 1000) });
     if (!res.ok) return `pprof: HTTP ${res.status}`;
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    const top = execFileSync('go', ['tool', 'pprof', '-top', '-nodecount=25', reproBin, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return top.split('\n').filter((l) => l.trim()).slice(0, 32).join('\n');
+    // Self time says which functions burn the CPU; cumulative time says which stage calls them.
+    const top = (extra, n) => execFileSync('go', ['tool', 'pprof', '-top', `-nodecount=${n}`, ...extra, reproBin, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .split('\n').filter((l) => l.trim() && !/^(File|Build ID|Type|Time):/.test(l)).join('\n');
+    return `${top([], 15)}\n\n${top(['-cum'], 25)}`;
   } catch (err) {
     return `pprof failed: ${err.message}`;
   }

@@ -26,11 +26,15 @@ const snippets = {
   reprise:
     '<script src="/assets/reprise/reprise.js"></script>' +
     "<script>REPRISE.init({ applicationId: 'bench', endpoint: location.origin, service: 'bench', env: 'bench', version: '1', sessionSampleRate: 100, sessionReplaySampleRate: 100 });</script>",
-  // rrweb alone: the recorder, its records kept in memory and dropped every 5 s (what a
-  // transport would take away), no serialization, no network.
+  // rrweb alone: the recorder with the options our SDK gives it (sdk/src/domain/replay/
+  // recorder.ts), its records kept in memory and dropped every 5 s (what a transport would
+  // take away): no serialization, no compression, no network. What remains is our SDK's own.
   rrweb:
     '<script src="/assets/rrweb/rrweb-record.js"></script>' +
-    '<script>(function () { var buf = []; window.__rrwebCount = 0; rrwebRecord({ emit: function (e) { buf.push(e); window.__rrwebCount++; }, maskAllInputs: true }); setInterval(function () { buf = []; }, 5000); })();</script>',
+    '<script>(function () { var buf = []; window.__rrwebCount = 0; rrwebRecord({ emit: function (e) { buf.push(e); window.__rrwebCount++; }, maskAllInputs: true,' +
+    " checkoutEveryNms: 5 * 60 * 1000, recordAfter: 'DOMContentLoaded', inlineStylesheet: true, collectFonts: false, recordCanvas: false," +
+    ' sampling: { mousemove: 50, scroll: 150, media: 800 }, slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaDescKeywords: true } });' +
+    ' setInterval(function () { buf = []; }, 5000); })();</script>',
   datadog:
     '<script src="/assets/dd/datadog-rum.js"></script>' +
     "<script>DD_RUM.init({ applicationId: 'bench', clientToken: 'pub-bench', site: 'datadoghq.com', proxy: location.origin + '/v1/datadog', service: 'bench', env: 'bench', version: '1', sessionSampleRate: 100, sessionReplaySampleRate: 100, trackUserInteractions: true, trackResources: true, trackLongTasks: true, defaultPrivacyLevel: 'mask-user-input', telemetrySampleRate: 0 });</script>",
