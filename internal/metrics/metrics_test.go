@@ -173,7 +173,9 @@ func TestHTTPWrap(t *testing.T) {
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
 		}
 		w.Write([]byte("ok"))
-	}), func(req *http.Request) (string, bool) { return strings.TrimPrefix(req.URL.Path, "/"), req.URL.Path == "/rum" })
+	}), func(req *http.Request) (string, bool) {
+		return strings.TrimPrefix(req.URL.Path, "/"), req.URL.Path == "/rum"
+	})
 	for _, tc := range []struct{ path, body string }{{"/rum", "hello"}, {"/rum", "big"}, {"/ui", "big"}} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", tc.path, strings.NewReader(tc.body)))
 	}
