@@ -27,7 +27,7 @@ document.addEventListener('click', function (e) {
   if (e.target.id !== 'buy') return;
   history.pushState({}, '', '/cart');
   setTimeout(function () { throw new Error('kaboom'); }, 0);
-  fetch('/api/broken');
+  fetch('/api/broken', { method: 'POST' });
 });`;
 
 async function collector(bundle: Uint8Array, csp: boolean) {
@@ -151,7 +151,7 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
       expect(rum.filter((e) => e.type === 'action').map((e) => e.action.target.name)).toEqual(['Buy now', 'Leave']);
       expect(rum.find((e) => e.type === 'error')!.error).toMatchObject({ message: 'kaboom', source: 'source', type: 'Error' });
       const resources = rum.filter((e) => e.type === 'resource').map((e) => e.resource);
-      expect(resources.find((r) => r.url.endsWith('/api/broken'))).toMatchObject({ type: 'fetch', status_code: 500 });
+      expect(resources.find((r) => r.url.endsWith('/api/broken'))).toMatchObject({ type: 'fetch', method: 'POST', status_code: 500 });
       expect(resources.find((r) => r.url.includes('/v1/write/'))).toBeUndefined();
     }, 30_000);
   }

@@ -5,6 +5,7 @@
 import { cookiesWork, createDocumentCookieStore, createMemoryCookieStore, type CookieStore } from '../browser/cookie';
 import { listen } from '../browser/listen';
 import { observePageExit } from '../browser/pageExit';
+import { trackRequestMethods } from '../browser/requestMethods';
 import { trackClicks } from '../domain/actions';
 import { createAssembler, type User } from '../domain/assembly';
 import { errorFrom, trackErrors, type RawError } from '../domain/errors';
@@ -173,6 +174,8 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
   stops.push(trackErrors(win, (r) => emitError(r)));
   if (config.trackResources) {
     const intake = `${config.endpoint}/v1/write/`;
+    const methods = trackRequestMethods(win);
+    stops.push(() => methods.stop());
     stops.push(
       trackResources(
         (url) => url.startsWith(intake),
@@ -180,6 +183,7 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
           const { date, ...resource } = r;
           emit('resource', date, { resource: { id: generateUUID(), ...resource, url: redact(resource.url) } }, 'resource');
         },
+        (url) => methods.take(url),
       ),
     );
   }

@@ -72,11 +72,17 @@ export function toRawResource(e: PerformanceResourceTiming): RawResource {
   };
 }
 
-export function trackResources(isIntake: (url: string) => boolean, onResource: (r: RawResource) => void): () => void {
+export function trackResources(
+  isIntake: (url: string) => boolean,
+  onResource: (r: RawResource) => void,
+  methodOf: (url: string) => string | undefined = () => undefined,
+): () => void {
   return observeEntries('resource', (entries) => {
     for (const e of entries as PerformanceResourceTiming[]) {
       if (isIntake(e.name)) continue;
-      onResource(toRawResource(e));
+      const r = toRawResource(e);
+      if (r.type === 'fetch' || r.type === 'xhr') r.method = methodOf(e.name) ?? 'GET';
+      onResource(r);
     }
   });
 }
