@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/reprise-rum/reprise/internal/redact"
 )
 
 // Config is everything `reprise serve` needs to start.
@@ -27,6 +29,22 @@ type Config struct {
 
 	RUM    RUM    `toml:"rum"`
 	Limits Limits `toml:"limits"`
+	Redact Redact `toml:"redact"`
+}
+
+// Redact is the collector's second privacy pass over what SDKs send
+// (internal/redact): text patterns replaced in RUM events, and a minimum
+// privacy level for replay segments.
+type Redact struct {
+	Cards  bool `toml:"cards"`  // Luhn-checked card numbers
+	Emails bool `toml:"emails"` // email addresses, also percent-encoded
+	// Patterns are "name=regexp" (RE2) or a bare regexp. In a flag or
+	// REPRISE_REDACT_PATTERNS they are separated by newlines, since a
+	// regexp may contain commas.
+	Patterns []string `toml:"patterns"`
+	// MinReplayPrivacyLevel refuses segments whose metadata says they were
+	// recorded with a weaker level: "" or allow, mask-user-input, mask.
+	MinReplayPrivacyLevel string `toml:"min_replay_privacy_level"`
 }
 
 // RUM lists the intake paths, in the terms of Datakit's RUM collector so that
@@ -64,6 +82,7 @@ func Default() Config {
 			DatadogProxy:           "/v1/datadog",
 		},
 		Limits: DefaultLimits(),
+		Redact: Redact{Cards: true, Emails: true},
 	}
 }
 
@@ -120,6 +139,12 @@ func (c Config) Validate() error {
 	if l.MaxBodyBytes <= 0 || l.MaxDecompressedBytes <= 0 || l.MaxEventsPerBatch <= 0 ||
 		l.MaxRecordsPerSegment <= 0 || l.MaxFieldBytes <= 0 || l.MaxJSONDepth <= 0 {
 		errs = append(errs, fmt.Errorf("limits: every limit must be positive, got %+v", l))
+	}
+	if _, err := redact.ParsePatterns(c.Redact.Patterns); err != nil {
+		errs = append(errs, err)
+	}
+	if err := (redact.SegmentPolicy{Minimum: c.Redact.MinReplayPrivacyLevel}).Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("shutdown_timeout is negative"))

@@ -131,3 +131,33 @@ func TestLoadErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadRedact(t *testing.T) {
+	path := writeFile(t, `
+[redact]
+cards = false
+patterns = ['order=ORD-\d{4,8}', 'cust=C\d+']
+min_replay_privacy_level = "mask-user-input"
+`)
+	cfg, err := Load([]string{"--config", path}, env(map[string]string{"REPRISE_REDACT_EMAILS": "false"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Redact{Cards: false, Emails: false, Patterns: []string{`order=ORD-\d{4,8}`, `cust=C\d+`}, MinReplayPrivacyLevel: "mask-user-input"}
+	if !reflect.DeepEqual(cfg.Redact, want) {
+		t.Fatalf("Redact=%+v, want %+v", cfg.Redact, want)
+	}
+	// Flags and variables separate patterns by newlines: a regexp may hold commas.
+	cfg, err = Load([]string{"--redact-patterns", "a=x{1,2}\nb=y"}, env(nil), io.Discard)
+	if err != nil || !reflect.DeepEqual(cfg.Redact.Patterns, []string{"a=x{1,2}", "b=y"}) {
+		t.Fatalf("patterns from a flag: %q, %v", cfg.Redact.Patterns, err)
+	}
+	if d := Default().Redact; !d.Cards || !d.Emails {
+		t.Fatalf("default redaction %+v: cards and emails should be on", d)
+	}
+	for _, args := range [][]string{{"--redact-patterns", "bad=("}, {"--min-replay-privacy-level", "blur"}} {
+		if _, err := Load(args, env(nil), io.Discard); err == nil {
+			t.Errorf("Load(%q) accepted", args)
+		}
+	}
+}

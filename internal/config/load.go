@@ -45,6 +45,10 @@ var settings = []setting{
 	{key: "limits.max_records_per_segment", flag: "max-records-per-segment", usage: "most records in one replay segment", set: func(c *Config, v string) error { return parseInt(&c.Limits.MaxRecordsPerSegment, v) }},
 	{key: "limits.max_field_bytes", flag: "max-field-bytes", usage: "longest JSON string value in a RUM event", set: func(c *Config, v string) error { return parseInt(&c.Limits.MaxFieldBytes, v) }},
 	{key: "limits.max_json_depth", flag: "max-json-depth", usage: "deepest JSON nesting of a RUM event", set: func(c *Config, v string) error { return parseInt(&c.Limits.MaxJSONDepth, v) }},
+	{key: "redact.cards", flag: "redact-cards", usage: "replace card numbers in RUM events", isBool: true, set: func(c *Config, v string) error { return parseBool(&c.Redact.Cards, v) }},
+	{key: "redact.emails", flag: "redact-emails", usage: "replace email addresses in RUM events", isBool: true, set: func(c *Config, v string) error { return parseBool(&c.Redact.Emails, v) }},
+	{key: "redact.patterns", flag: "redact-patterns", usage: "newline-separated name=regexp patterns to replace in RUM events", set: func(c *Config, v string) error { c.Redact.Patterns = splitLines(v); return nil }},
+	{key: "redact.min_replay_privacy_level", flag: "min-replay-privacy-level", usage: "refuse replay segments recorded below this level (allow, mask-user-input, mask)", set: func(c *Config, v string) error { c.Redact.MinReplayPrivacyLevel = v; return nil }},
 }
 
 // Load builds the configuration of `reprise serve` from its arguments and
@@ -148,6 +152,16 @@ func (v *rawValue) IsBoolFlag() bool   { return v.isBool }
 func splitList(v string) []string {
 	out := []string{}
 	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func splitLines(v string) []string {
+	out := []string{}
+	for _, p := range strings.Split(v, "\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reprise-rum/reprise/internal/config"
+	"github.com/reprise-rum/reprise/internal/redact"
 	"github.com/reprise-rum/reprise/internal/replay"
 	"github.com/reprise-rum/reprise/internal/respond"
 	"github.com/reprise-rum/reprise/internal/store"
@@ -24,6 +25,11 @@ type Config struct {
 	Events        store.EventAppender
 	Segments      store.SegmentAppender
 	ReplayEnabled bool // false: replay intake answers 404, also via the Datadog proxy
+	// Redactor, if set, is the second privacy pass over every RUM event
+	// before it is stored.
+	Redactor *redact.Redactor
+	// SegmentPolicy refuses replay segments recorded below a privacy level.
+	SegmentPolicy redact.SegmentPolicy
 	Logger        *slog.Logger
 }
 
@@ -34,6 +40,8 @@ type Handler struct {
 	events        store.EventAppender
 	segments      store.SegmentAppender
 	replayEnabled bool
+	redactor      *redact.Redactor
+	segmentPolicy redact.SegmentPolicy
 	log           *slog.Logger
 	stats         Stats
 }
@@ -50,12 +58,13 @@ type Stats struct {
 
 // StatsSnapshot is Stats as plain numbers, for /healthz.
 type StatsSnapshot struct {
-	EventsAccepted   int64 `json:"events_accepted"`
-	EventsRejected   int64 `json:"events_rejected"`
-	TelemetryDropped int64 `json:"telemetry_dropped"`
-	SegmentsAccepted int64 `json:"segments_accepted"`
-	SegmentsRejected int64 `json:"segments_rejected"`
-	ResourcesDropped int64 `json:"replay_resources_dropped"`
+	EventsAccepted   int64          `json:"events_accepted"`
+	EventsRejected   int64          `json:"events_rejected"`
+	TelemetryDropped int64          `json:"telemetry_dropped"`
+	SegmentsAccepted int64          `json:"segments_accepted"`
+	SegmentsRejected int64          `json:"segments_rejected"`
+	ResourcesDropped int64          `json:"replay_resources_dropped"`
+	Redactions       []redact.Count `json:"redactions,omitempty"` // replacements per pattern
 }
 
 // New checks cfg and returns the intake handler.
@@ -75,6 +84,8 @@ func New(cfg Config) (*Handler, error) {
 		events:        cfg.Events,
 		segments:      cfg.Segments,
 		replayEnabled: cfg.ReplayEnabled,
+		redactor:      cfg.Redactor,
+		segmentPolicy: cfg.SegmentPolicy,
 		log:           log,
 	}, nil
 }
@@ -88,7 +99,15 @@ func (h *Handler) Stats() StatsSnapshot {
 		SegmentsAccepted: h.stats.SegmentsAccepted.Load(),
 		SegmentsRejected: h.stats.SegmentsRejected.Load(),
 		ResourcesDropped: h.stats.ResourcesDropped.Load(),
+		Redactions:       h.redactions(),
 	}
+}
+
+func (h *Handler) redactions() []redact.Count {
+	if h.redactor == nil {
+		return nil
+	}
+	return h.redactor.Counts()
 }
 
 // ReplayDisabled answers the default replay path (and Datadog replay

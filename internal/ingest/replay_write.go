@@ -60,6 +60,12 @@ func (h *Handler) Replay(w http.ResponseWriter, r *http.Request) {
 		h.rejectSegment(w, r, err)
 		return
 	}
+	if err := h.segmentPolicy.Check(meta.AppID, meta.PrivacyLevel); err != nil {
+		// 403, not 5xx/429: the SDK must not retry a segment that will never
+		// be accepted.
+		h.rejectSegment(w, r, errorf(http.StatusForbidden, err.Error()))
+		return
+	}
 	if err := h.checkSegment(&meta, up.segment); err != nil {
 		h.rejectSegment(w, r, err)
 		return

@@ -95,7 +95,14 @@ func (h *Handler) parseLine(line []byte, ua string) (rum.Event, error) {
 	if err := checkShape(line, h.limits.MaxJSONDepth, h.limits.MaxFieldBytes); err != nil {
 		return rum.Event{}, fmt.Errorf("%w: %v", rum.ErrInvalid, err)
 	}
-	return rum.ParseEvent(line, ua)
+	ev, err := rum.ParseEvent(line, ua)
+	if err != nil || h.redactor == nil {
+		return ev, err
+	}
+	if _, err := h.redactor.Event(&ev); err != nil {
+		return rum.Event{}, fmt.Errorf("%w: %v", rum.ErrInvalid, err)
+	}
+	return ev, nil
 }
 
 type batchLine struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/reprise-rum/reprise/internal/ddreplay"
 	"github.com/reprise-rum/reprise/internal/ingest"
 	"github.com/reprise-rum/reprise/internal/query"
+	"github.com/reprise-rum/reprise/internal/redact"
 	"github.com/reprise-rum/reprise/internal/replay"
 	"github.com/reprise-rum/reprise/internal/store"
 	"github.com/reprise-rum/reprise/internal/store/sqlite"
@@ -60,11 +61,17 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, log: log, version: d.Version, intakePaths: map[string]bool{}}
 	limits := d.Config.Limits
 
+	redactor, err := newRedactor(d.Config.Redact)
+	if err != nil {
+		return nil, err
+	}
 	ing, err := ingest.New(ingest.Config{
 		Limits:        limits,
 		Events:        d.Store,
 		Segments:      d.Store,
 		ReplayEnabled: len(d.Config.RUM.SessionReplayEndpoints) > 0,
+		Redactor:      redactor,
+		SegmentPolicy: redact.SegmentPolicy{Minimum: d.Config.Redact.MinReplayPrivacyLevel},
 		Logger:        log,
 	})
 	if err != nil {
@@ -164,6 +171,19 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newRedactor builds the second privacy pass from configuration; nil when
+// every pattern is off.
+func newRedactor(c config.Redact) (*redact.Redactor, error) {
+	patterns, err := redact.ParsePatterns(c.Patterns)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Cards && !c.Emails && len(patterns) == 0 {
+		return nil, nil
+	}
+	return redact.New(redact.Config{Cards: c.Cards, Emails: c.Emails, Patterns: patterns})
 }
 
 func closeStore(st any) error {

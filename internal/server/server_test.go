@@ -178,6 +178,25 @@ func TestRUMIntakeToAPI(t *testing.T) {
 	}
 }
 
+// The default configuration redacts card numbers and emails at intake: what
+// the API serves no longer holds them.
+func TestRedactionAtIntake(t *testing.T) {
+	s := newTestServer(t, nil)
+	line := `{"type":"error","date":1700000000000,"application":{"id":"shop"},"session":{"id":"rs"},"view":{"id":"rv","url":"https://shop.test/"},` +
+		`"error":{"id":"re","message":"payment for bob@shop.test with 5500 0000 0000 0004 failed"}}`
+	if res := send(t, s, "POST", "/v1/write/rum", "text/plain", []byte(line)); res.status != 202 {
+		t.Fatalf("intake: %d %s", res.status, res.raw)
+	}
+	res := get(t, s, "/api/v1/errors/re")
+	if res.status != 200 || bytes.Contains(res.raw, []byte("bob@")) || bytes.Contains(res.raw, []byte("5500")) ||
+		!bytes.Contains(res.raw, []byte("[redacted:card]")) {
+		t.Fatalf("served error: %d %s", res.status, res.raw)
+	}
+	if h := get(t, s, "/healthz"); !bytes.Contains(h.raw, []byte(`"redactions"`)) {
+		t.Fatalf("healthz lacks redaction counts: %s", h.raw)
+	}
+}
+
 func TestAPIErrors(t *testing.T) {
 	s := newTestServer(t, nil)
 	for target, want := range map[string]int{
