@@ -74,6 +74,7 @@ type Store struct {
 	done    chan struct{} // closed when the writer goroutine has exited
 
 	batches, requests atomic.Int64 // group commits so far, and the requests they carried
+	inflight          atomic.Int64 // requests in the batch being committed
 }
 
 // Stats reports how well group commit is batching.

@@ -78,7 +78,9 @@ func (s *Store) writeLoop() {
 				break drain
 			}
 		}
+		s.inflight.Store(int64(len(batch)))
 		s.commitBatch(batch)
+		s.inflight.Store(0)
 		s.batches.Add(1)
 		s.requests.Add(int64(len(batch)))
 		clear(batch)

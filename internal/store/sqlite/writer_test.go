@@ -54,8 +54,7 @@ func TestOverloadedFailsFast(t *testing.T) {
 	release := holdWriteLock(t, dir)
 	errs := make(chan error, 2)
 	go func() { errs <- s.AppendEvents(ctx, action("s1", "a1")) }()
-	waitFor(t, "writer to take the first request", func() bool { return s.Stats().QueueDepth == 0 && len(s.queue) == 0 })
-	time.Sleep(20 * time.Millisecond) // the writer is now blocked at BEGIN
+	waitFor(t, "writer to take the first request", func() bool { return s.inflight.Load() == 1 })
 	go func() { errs <- s.AppendEvents(ctx, action("s1", "a2")) }()
 	waitFor(t, "queue to fill", func() bool { return s.QueueDepth() == 1 })
 
@@ -106,8 +105,8 @@ func TestGroupCommitBatches(t *testing.T) {
 			}
 		}()
 	}
-	// One request is stuck in the blocked batch; the rest queue behind it.
-	waitFor(t, "requests to queue", func() bool { return s.QueueDepth() >= n-2 })
+	// The first batch is stuck at BEGIN; the rest queue behind it.
+	waitFor(t, "requests to queue", func() bool { return s.inflight.Load()+int64(s.QueueDepth()) == n })
 	release()
 	wg.Wait()
 	close(errs)
@@ -133,7 +132,7 @@ func TestBadRequestRejectedAlone(t *testing.T) {
 	release := holdWriteLock(t, dir)
 	errs := make(chan error, 3)
 	go func() { errs <- s.AppendEvents(ctx, action("s1", "a1")) }()
-	waitFor(t, "first request taken", func() bool { return s.Stats().Requests == 0 && len(s.queue) == 0 })
+	waitFor(t, "first request taken", func() bool { return s.inflight.Load() == 1 })
 	// Both queue into the same next batch; Delete of an unknown session fails
 	// inside the transaction and must not take the other append with it.
 	go func() { errs <- s.Delete(ctx, "unknown") }()
