@@ -80,6 +80,10 @@ func (b *batch) fold(effects []effect) error {
 }
 
 func (r *sessionRow) span(start, end int64) {
+	if start <= 0 {
+		// No time: better no extent than a session reaching back to 1970.
+		return
+	}
 	if !r.hasTime {
 		r.Start, r.End, r.hasTime = start, end, true
 		return
