@@ -3,8 +3,8 @@ package auth
 import (
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 

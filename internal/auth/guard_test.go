@@ -19,7 +19,9 @@ func guarded(a *Auth) (http.Handler, *Identity) {
 		}
 		w.WriteHeader(http.StatusOK)
 	})
-	public := func(r *http.Request) bool { return r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/share/") }
+	public := func(r *http.Request) bool {
+		return r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/share/")
+	}
 	return a.Guard(next, public), &seen
 }
 
