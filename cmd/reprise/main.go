@@ -1,6 +1,7 @@
 // Command reprise is the self-hosted session replay and RUM server.
 //
 //	reprise serve [--config FILE] [--listen ADDR] [--data-dir DIR] [--demo] …
+//	reprise gc [--config FILE] [--data-dir DIR] [--retention-max-age 720h]
 //	reprise version
 package main
 
@@ -13,6 +14,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/reprise-rum/reprise/internal/config"
 	"github.com/reprise-rum/reprise/internal/server"
@@ -27,6 +29,7 @@ func main() {
 
 const usage = `usage:
   reprise serve [flags]   start the server (reprise serve -h lists the flags)
+  reprise gc [flags]      delete sessions older than retention.max_age (stop serve first)
   reprise version         print the version
 `
 
@@ -38,6 +41,8 @@ func run(args []string, lookupEnv func(string) (string, bool), stdout, stderr io
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], lookupEnv, stderr)
+	case "gc":
+		return gc(args[1:], lookupEnv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "reprise", versionString())
 		return 0
@@ -64,6 +69,24 @@ func serve(args []string, lookupEnv func(string) (string, bool), stderr io.Write
 		log.Error("reprise serve failed", "err", err)
 		return 1
 	}
+	return 0
+}
+
+func gc(args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
+	cfg, err := config.LoadCommand("reprise gc", args, lookupEnv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "reprise gc: %v\n", err)
+		return 2
+	}
+	newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := server.GC(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "reprise gc: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "removed %d sessions that ended before %s (%s)\n", res.Sessions, res.Cutoff.UTC().Format(time.RFC3339), res.Took.Round(time.Millisecond))
 	return 0
 }
 

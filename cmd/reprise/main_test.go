@@ -10,8 +10,8 @@ func noEnv(string) (string, bool) { return "", false }
 
 func TestRunCommands(t *testing.T) {
 	for _, tc := range []struct {
-		args       []string
-		code       int
+		args        []string
+		code        int
 		out, errOut string
 	}{
 		{args: []string{"version"}, code: 0, out: "reprise "},
@@ -20,6 +20,7 @@ func TestRunCommands(t *testing.T) {
 		{args: []string{"serve", "--max-json-depth", "-1"}, code: 2, errOut: "positive"},
 		{args: []string{"serve", "--config", "/nonexistent.toml"}, code: 2, errOut: "read config"},
 		{args: []string{"help"}, code: 0, out: "reprise serve"},
+		{args: []string{"gc", "--data-dir", t.TempDir()}, code: 1, errOut: "retention.max_age is 0"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(tc.args, noEnv, &out, &errOut)

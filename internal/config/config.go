@@ -27,9 +27,17 @@ type Config struct {
 	// after SIGINT/SIGTERM.
 	ShutdownTimeout Duration `toml:"shutdown_timeout"`
 
-	RUM    RUM    `toml:"rum"`
-	Limits Limits `toml:"limits"`
-	Redact Redact `toml:"redact"`
+	RUM       RUM       `toml:"rum"`
+	Limits    Limits    `toml:"limits"`
+	Redact    Redact    `toml:"redact"`
+	Retention Retention `toml:"retention"`
+}
+
+// Retention deletes sessions that ended more than MaxAge ago, with their
+// events and replay segments (internal/retention).
+type Retention struct {
+	MaxAge   Duration `toml:"max_age"`  // 0 keeps everything (the default)
+	Interval Duration `toml:"interval"` // how often `serve` sweeps; 0: only `reprise gc`
 }
 
 // Redact is the collector's second privacy pass over what SDKs send
@@ -81,8 +89,9 @@ func Default() Config {
 			SessionReplayEndpoints: []string{"/v1/write/rum/replay"},
 			DatadogProxy:           "/v1/datadog",
 		},
-		Limits: DefaultLimits(),
-		Redact: Redact{Cards: true, Emails: true},
+		Limits:    DefaultLimits(),
+		Redact:    Redact{Cards: true, Emails: true},
+		Retention: Retention{Interval: Duration(time.Hour)},
 	}
 }
 
@@ -145,6 +154,9 @@ func (c Config) Validate() error {
 	}
 	if err := (redact.SegmentPolicy{Minimum: c.Redact.MinReplayPrivacyLevel}).Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Retention.MaxAge < 0 || c.Retention.Interval < 0 {
+		errs = append(errs, errors.New("retention: max_age and interval must not be negative"))
 	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("shutdown_timeout is negative"))

@@ -161,3 +161,18 @@ min_replay_privacy_level = "mask-user-input"
 		}
 	}
 }
+
+func TestLoadRetention(t *testing.T) {
+	cfg, err := Load(nil, env(nil), io.Discard)
+	if err != nil || cfg.Retention.MaxAge != 0 {
+		t.Fatalf("default retention %+v, %v: everything is kept unless configured", cfg.Retention, err)
+	}
+	path := writeFile(t, "[retention]\nmax_age = \"720h\"\ninterval = \"10m\"\n")
+	cfg, err = Load([]string{"--config", path, "--retention-interval", "0"}, env(nil), io.Discard)
+	if err != nil || time.Duration(cfg.Retention.MaxAge) != 720*time.Hour || cfg.Retention.Interval != 0 {
+		t.Fatalf("retention %+v, %v", cfg.Retention, err)
+	}
+	if _, err := Load([]string{"--retention-max-age", "-1h"}, env(nil), io.Discard); err == nil {
+		t.Fatal("negative max age accepted")
+	}
+}

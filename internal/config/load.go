@@ -49,6 +49,8 @@ var settings = []setting{
 	{key: "redact.emails", flag: "redact-emails", usage: "replace email addresses in RUM events", isBool: true, set: func(c *Config, v string) error { return parseBool(&c.Redact.Emails, v) }},
 	{key: "redact.patterns", flag: "redact-patterns", usage: "newline-separated name=regexp patterns to replace in RUM events", set: func(c *Config, v string) error { c.Redact.Patterns = splitLines(v); return nil }},
 	{key: "redact.min_replay_privacy_level", flag: "min-replay-privacy-level", usage: "refuse replay segments recorded below this level (allow, mask-user-input, mask)", set: func(c *Config, v string) error { c.Redact.MinReplayPrivacyLevel = v; return nil }},
+	{key: "retention.max_age", flag: "retention-max-age", usage: "delete sessions that ended longer ago than this (e.g. 720h); 0 keeps everything", set: func(c *Config, v string) error { return c.Retention.MaxAge.Set(v) }},
+	{key: "retention.interval", flag: "retention-interval", usage: "how often serve deletes expired sessions; 0 turns the background pass off", set: func(c *Config, v string) error { return c.Retention.Interval.Set(v) }},
 }
 
 // Load builds the configuration of `reprise serve` from its arguments and
@@ -56,7 +58,13 @@ var settings = []setting{
 // variables < flags. lookupEnv is os.LookupEnv outside tests. The flag usage
 // text goes to usageOut.
 func Load(args []string, lookupEnv func(string) (string, bool), usageOut io.Writer) (Config, error) {
-	fs := flag.NewFlagSet("reprise serve", flag.ContinueOnError)
+	return LoadCommand("reprise serve", args, lookupEnv, usageOut)
+}
+
+// LoadCommand is Load for another subcommand (`reprise gc`): the same keys,
+// with the command's name in usage and errors.
+func LoadCommand(name string, args []string, lookupEnv func(string) (string, bool), usageOut io.Writer) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(usageOut)
 	configFile := fs.String("config", "", "TOML configuration file (also REPRISE_CONFIG)")
 	raw := make(map[string]*rawValue, len(settings))

@@ -96,3 +96,43 @@ func TestRunFailsOnBusyAddress(t *testing.T) {
 		t.Fatalf("Run on a busy address: %v", err)
 	}
 }
+
+// reprise gc removes the sessions that ended before now-max_age, not the others.
+func TestGC(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	st, err := sqlite.Open(context.Background(), cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Config: cfg, Store: st, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-48 * time.Hour).UnixMilli()
+	body := rumEvent("view", "old", "v-old", old) + "\n" + rumEvent("view", "new", "v-new", time.Now().UnixMilli())
+	if res := send(t, srv, "POST", "/v1/write/rum", "text/plain", []byte(body)); res.status != 202 {
+		t.Fatalf("intake: %d %s", res.status, res.raw)
+	}
+	st.Close()
+
+	if _, err := GC(context.Background(), cfg); err == nil {
+		t.Fatal("GC without retention.max_age ran")
+	}
+	cfg.Retention.MaxAge = config.Duration(24 * time.Hour)
+	res, err := GC(context.Background(), cfg)
+	if err != nil || res.Sessions != 1 {
+		t.Fatalf("GC = %+v, %v; want 1 session removed", res, err)
+	}
+	st, err = sqlite.Open(context.Background(), cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.GetSession(context.Background(), "old"); err == nil {
+		t.Error("the old session survived gc")
+	}
+	if _, err := st.GetSession(context.Background(), "new"); err != nil {
+		t.Errorf("the recent session is gone: %v", err)
+	}
+}

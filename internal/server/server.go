@@ -20,6 +20,7 @@ import (
 	"github.com/reprise-rum/reprise/internal/query"
 	"github.com/reprise-rum/reprise/internal/redact"
 	"github.com/reprise-rum/reprise/internal/replay"
+	"github.com/reprise-rum/reprise/internal/retention"
 	"github.com/reprise-rum/reprise/internal/store"
 	"github.com/reprise-rum/reprise/internal/store/sqlite"
 	"github.com/reprise-rum/reprise/internal/web"
@@ -116,19 +117,26 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
 	}
 	defer func() {
-		// 6. Storage last: every acknowledged append is already durable.
+		// 7. Storage last: every acknowledged append is already durable.
 		if err := closeStore(st); err != nil {
 			log.Error("close store", "err", err)
 		}
 	}()
 
-	// 2. Handlers and routes.
+	// 2. Retention in the background; stopped before the store closes.
+	jobCtx, stopJob := context.WithCancel(context.Background())
+	jobDone := make(chan struct{})
+	job := &retention.Job{Deleter: st, MaxAge: time.Duration(cfg.Retention.MaxAge), Interval: time.Duration(cfg.Retention.Interval), Logger: log}
+	go func() { defer close(jobDone); job.Run(jobCtx) }()
+	defer func() { stopJob(); <-jobDone }()
+
+	// 3. Handlers and routes.
 	srv, err := New(Deps{Config: cfg, Store: st, Logger: log, Version: version})
 	if err != nil {
 		return err
 	}
 
-	// 3. Listen, then serve.
+	// 4. Listen, then serve.
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
@@ -145,19 +153,20 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	log.Info("reprise listening", "url", "http://"+ln.Addr().String()+"/", "data_dir", cfg.DataDir,
-		"demo", cfg.Demo, "replay_intake", len(cfg.RUM.SessionReplayEndpoints) > 0, "version", version)
+		"demo", cfg.Demo, "replay_intake", len(cfg.RUM.SessionReplayEndpoints) > 0,
+		"retention", cfg.Retention.MaxAge.String(), "version", version)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
 
-	// 4. Wait for a signal (or a fatal serve error).
+	// 5. Wait for a signal (or a fatal serve error).
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 
-	// 5. Shut down: 503 for new requests, finish accepted ones, bounded.
+	// 6. Shut down: 503 for new requests, finish accepted ones, bounded.
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	srv.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.ShutdownTimeout))
@@ -171,6 +180,25 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// GC runs one retention pass over the data directory (`reprise gc`): the
+// sessions that ended more than retention.max_age ago go, with their events
+// and segments. Run it while `serve` is stopped; a running server does the
+// same every retention.interval.
+func GC(ctx context.Context, cfg config.Config) (retention.Result, error) {
+	if cfg.Retention.MaxAge <= 0 {
+		return retention.Result{}, errors.New("retention.max_age is 0 (keep everything): set it, e.g. --retention-max-age 720h")
+	}
+	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		return retention.Result{}, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
+	}
+	res, err := retention.Sweep(ctx, st, time.Duration(cfg.Retention.MaxAge), time.Now())
+	if cerr := st.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close store: %w", cerr)
+	}
+	return res, err
 }
 
 // newRedactor builds the second privacy pass from configuration; nil when
