@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/reprise-rum/reprise/internal/auth"
 	"github.com/reprise-rum/reprise/internal/store"
 )
 
@@ -39,6 +40,12 @@ type page struct {
 	Title string
 	Nav   string // the explorer kind highlighted in the left nav
 	Data  any
+	// CSRF is the logged-in person's CSRF token (a meta tag for scripts,
+	// a field of the sign-out form); set by render.
+	CSRF string
+	// Shared marks a page shown through a public share link: no
+	// navigation or team-only controls (internal/web/share_show.go).
+	Shared bool
 }
 
 // navItem is one entry of the left navigation.
@@ -83,6 +90,9 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		h.renderError(w, r, fmt.Errorf("render: no template %q", name))
 		return
 	}
+	if !p.Shared {
+		p.CSRF = auth.CSRFToken(r.Context())
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		h.log.Error("render page", "template", name, "path", r.URL.Path, "err", err)
@@ -94,6 +104,10 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "same-origin")
+	if p.Shared {
+		// The share token is in the URL: send it nowhere.
+		hdr.Set("Referrer-Policy", "no-referrer")
+	}
 	if name == "replay.html" {
 		hdr.Set("Content-Security-Policy", playerCSP)
 	} else {

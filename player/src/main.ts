@@ -4,6 +4,7 @@
 // tests and for people debugging a replay in the console.
 import { createApi } from './api';
 import { startApp, type EmbeddedIndex, type PlayerHandle } from './app';
+import { setupPublicLink } from './ui/publicLink';
 
 declare global {
   interface Window {
@@ -32,6 +33,7 @@ function boot() {
   } catch {
     index = null; // fetched from the API instead
   }
+  setupPublicLink(document, sessionId);
   startApp({ root, api: createApi(sessionId), sessionId, t, storage, index })
     .then((h) => {
       window.reprisePlayer = h;
