@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -118,7 +117,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	}
 	defer func() {
 		// 7. Storage last: every acknowledged append is already durable.
-		if err := closeStore(st); err != nil {
+		if err := st.Close(); err != nil {
 			log.Error("close store", "err", err)
 		}
 	}()
@@ -212,11 +211,4 @@ func newRedactor(c config.Redact) (*redact.Redactor, error) {
 		return nil, nil
 	}
 	return redact.New(redact.Config{Cards: c.Cards, Emails: c.Emails, Patterns: patterns})
-}
-
-func closeStore(st any) error {
-	if c, ok := st.(io.Closer); ok {
-		return c.Close()
-	}
-	return nil
 }
