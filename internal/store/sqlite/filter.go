@@ -49,68 +49,75 @@ func browserCond(w *where, col, v string) {
 	w.add("("+col+" = ? OR ("+col+" > ? AND "+col+" < ?))", v, v+" ", v+"!")
 }
 
+// colRef names alias.col in a condition. When walk names a column (the sort
+// column of a page known to have many matches), every other column gets a
+// unary + that keeps the planner off its index: it then walks the sort
+// column's index and stops after one page, instead of collecting every match
+// through a filter's index and sorting them all. With few matches the
+// reverse is faster, so walk is "" then (ListSessions, ListEvents decide).
+func colRef(alias, walk string) func(col string) string {
+	return func(col string) string {
+		if walk != "" && col != walk {
+			return "+" + alias + "." + col
+		}
+		return alias + "." + col
+	}
+}
+
 // sessionWhere turns f into conditions on the sessions table (alias s).
 // Event-only fields (StatusCode, ResourceType, ActionType, ErrorSource) do
 // not apply to sessions and are ignored.
-//
-// walkSort keeps the planner off the time index (unary + makes a term
-// unusable for indexes) so that it walks the sort column's index and stops
-// after a page: right when the time range holds many rows, wrong when it
-// holds few (then sorting the few is cheaper). ListSessions decides.
-func sessionWhere(f store.Filter, text textMatch, walkSort bool) *where {
+func sessionWhere(f store.Filter, text textMatch, walk string) *where {
 	w := &where{}
-	start := "s.start"
-	if walkSort {
-		start = "+s.start"
-	}
+	c := colRef("s", walk)
 	if f.From != 0 {
-		w.add(start+" >= ?", f.From)
+		w.add(c("start")+" >= ?", f.From)
 	}
 	if f.To != 0 {
-		w.add(start+" < ?", f.To)
+		w.add(c("start")+" < ?", f.To)
 	}
 	if f.App != "" {
-		w.add("s.app = ?", f.App)
+		w.add(c("app")+" = ?", f.App)
 	}
 	if f.Env != "" {
-		w.add("s.env = ?", f.Env)
+		w.add(c("env")+" = ?", f.Env)
 	}
 	if f.Service != "" {
-		w.add("s.service = ?", f.Service)
+		w.add(c("service")+" = ?", f.Service)
 	}
 	if f.Version != "" {
-		w.add("s.version = ?", f.Version)
+		w.add(c("version")+" = ?", f.Version)
 	}
 	if f.User != "" {
-		w.add("(s.user_id = ? OR s.user_email = ? OR s.user_name = ?)", f.User, f.User, f.User)
+		w.add("("+c("user_id")+" = ? OR "+c("user_email")+" = ? OR "+c("user_name")+" = ?)", f.User, f.User, f.User)
 	}
 	if f.SessionID != "" {
-		w.add("s.id = ?", f.SessionID)
+		w.add(c("id")+" = ?", f.SessionID)
 	}
 	if f.ViewID != "" {
-		w.add("s.id IN (SELECT session_id FROM views WHERE id = ?)", f.ViewID)
+		w.add(c("id")+" IN (SELECT session_id FROM views WHERE id = ?)", f.ViewID)
 	}
 	if f.URL != "" {
-		w.add(`s.id IN (SELECT session_id FROM views WHERE view_url LIKE ? ESCAPE '\')`, contains(f.URL))
+		w.add(c("id")+` IN (SELECT session_id FROM views WHERE view_url LIKE ? ESCAPE '\')`, contains(f.URL))
 	}
 	if f.Browser != "" {
-		browserCond(w, "s.browser", f.Browser)
+		browserCond(w, c("browser"), f.Browser)
 	}
 	if f.OS != "" {
-		w.add("s.os = ?", f.OS)
+		w.add(c("os")+" = ?", f.OS)
 	}
 	if f.Device != "" {
-		w.add("s.device = ?", strings.ToLower(f.Device))
+		w.add(c("device")+" = ?", strings.ToLower(f.Device))
 	}
 	text.cond(w, "s", []string{"user_id", "user_name", "user_email", "first_url", "last_url"}, "s.id = ?", f.Query)
 	if f.HasReplay != nil {
-		w.add("s.has_replay = ?", *f.HasReplay)
+		w.add(c("has_replay")+" = ?", *f.HasReplay)
 	}
 	if f.HasError != nil {
 		if *f.HasError {
-			w.add("s.error_count > 0")
+			w.add(c("error_count") + " > 0")
 		} else {
-			w.add("s.error_count = 0")
+			w.add(c("error_count") + " = 0")
 		}
 	}
 	return w
@@ -118,52 +125,48 @@ func sessionWhere(f store.Filter, text textMatch, walkSort bool) *where {
 
 // eventWhere turns f into conditions on t's table (alias e). HasReplay and
 // HasError ask about the event's session, except that HasError on views asks
-// whether the view itself had errors.
-// walkSort: as for sessionWhere.
-func eventWhere(t *eventTable, f store.Filter, text textMatch, walkSort bool) *where {
+// whether the view itself had errors. walk: as for sessionWhere.
+func eventWhere(t *eventTable, f store.Filter, text textMatch, walk string) *where {
 	w := &where{}
-	date := "e.date"
-	if walkSort {
-		date = "+e.date"
-	}
+	c := colRef("e", walk)
 	if f.From != 0 {
-		w.add(date+" >= ?", f.From)
+		w.add(c("date")+" >= ?", f.From)
 	}
 	if f.To != 0 {
-		w.add(date+" < ?", f.To)
+		w.add(c("date")+" < ?", f.To)
 	}
 	if f.App != "" {
-		w.add("e.app = ?", f.App)
+		w.add(c("app")+" = ?", f.App)
 	}
 	if f.Env != "" {
-		w.add("e.env = ?", f.Env)
+		w.add(c("env")+" = ?", f.Env)
 	}
 	if f.Service != "" {
-		w.add("e.service = ?", f.Service)
+		w.add(c("service")+" = ?", f.Service)
 	}
 	if f.Version != "" {
-		w.add("e.version = ?", f.Version)
+		w.add(c("version")+" = ?", f.Version)
 	}
 	if f.User != "" {
-		w.add("(e.user_id = ? OR e.user_email = ? OR e.user_name = ?)", f.User, f.User, f.User)
+		w.add("("+c("user_id")+" = ? OR "+c("user_email")+" = ? OR "+c("user_name")+" = ?)", f.User, f.User, f.User)
 	}
 	if f.SessionID != "" {
-		w.add("e.session_id = ?", f.SessionID)
+		w.add(c("session_id")+" = ?", f.SessionID)
 	}
 	if f.ViewID != "" {
-		w.add("e.view_id = ?", f.ViewID)
+		w.add(c("view_id")+" = ?", f.ViewID)
 	}
 	if f.URL != "" {
-		w.add(`e.view_url LIKE ? ESCAPE '\'`, contains(f.URL))
+		w.add(c("view_url")+` LIKE ? ESCAPE '\'`, contains(f.URL))
 	}
 	if f.Browser != "" {
-		browserCond(w, "e.browser", f.Browser)
+		browserCond(w, c("browser"), f.Browser)
 	}
 	if f.OS != "" {
-		w.add("e.os = ?", f.OS)
+		w.add(c("os")+" = ?", f.OS)
 	}
 	if f.Device != "" {
-		w.add("e.device = ?", strings.ToLower(f.Device))
+		w.add(c("device")+" = ?", strings.ToLower(f.Device))
 	}
 	text.cond(w, "e", t.text, "")
 	if f.HasReplay != nil {
@@ -172,9 +175,9 @@ func eventWhere(t *eventTable, f store.Filter, text textMatch, walkSort bool) *w
 	if f.HasError != nil {
 		switch {
 		case t.typ == rum.TypeView && *f.HasError:
-			w.add("e.error_count > 0")
+			w.add(c("error_count") + " > 0")
 		case t.typ == rum.TypeView:
-			w.add("e.error_count = 0")
+			w.add(c("error_count") + " = 0")
 		case *f.HasError:
 			w.add("EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id AND s.error_count > 0)")
 		default:
@@ -184,18 +187,18 @@ func eventWhere(t *eventTable, f store.Filter, text textMatch, walkSort bool) *w
 	switch t.typ {
 	case rum.TypeResource:
 		if f.StatusCode != 0 {
-			w.add("e.status_code = ?", f.StatusCode)
+			w.add(c("status_code")+" = ?", f.StatusCode)
 		}
 		if f.ResourceType != "" {
-			w.add("e.resource_type = ?", f.ResourceType)
+			w.add(c("resource_type")+" = ?", f.ResourceType)
 		}
 	case rum.TypeAction:
 		if f.ActionType != "" {
-			w.add("e.action_type = ?", f.ActionType)
+			w.add(c("action_type")+" = ?", f.ActionType)
 		}
 	case rum.TypeError:
 		if f.ErrorSource != "" {
-			w.add("e.source = ?", f.ErrorSource)
+			w.add(c("source")+" = ?", f.ErrorSource)
 		}
 	}
 	return w

@@ -25,12 +25,14 @@ func (s *Store) ListSessions(ctx context.Context, f store.Filter) (store.Session
 	if err != nil {
 		return page, err
 	}
-	w := sessionWhere(f, text, false)
+	w := sessionWhere(f, text, "")
 	if page.Total, page.TotalCapped, err = s.count(ctx, "sessions s", w); err != nil {
 		return page, fmt.Errorf("count sessions: %w", err)
 	}
-	if page.TotalCapped && o.col.col != "start" {
-		w = sessionWhere(f, text, true)
+	if walk, err := s.shouldWalk(ctx, "sessions", page.Total, page.TotalCapped, clampLimit(f.Limit)); err != nil {
+		return page, err
+	} else if walk {
+		w = sessionWhere(f, text, o.col.col)
 	}
 	if f.Cursor != "" {
 		c, err := o.decodeCursor(f.Cursor)
@@ -77,6 +79,23 @@ func (s *Store) count(ctx context.Context, from string, w *where) (n int64, capp
 		return int64(limit), true, err
 	}
 	return n, false, err
+}
+
+// shouldWalk decides between the two plans for a page of matches out of a
+// table's rows: walk the sort index, filtering, until a page is found (cost
+// about limit*rows/matches rows), or collect the matches through the
+// filters' indexes and sort them (cost about matches). Walking wins when
+// matches > sqrt(limit*rows). MAX(seq) stands in for the row count: one
+// index probe, where COUNT(*) reads the whole table.
+func (s *Store) shouldWalk(ctx context.Context, table string, matches int64, capped bool, limit int) (bool, error) {
+	if capped {
+		return true, nil
+	}
+	var rows sql.NullInt64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT MAX(seq) FROM `+table).Scan(&rows); err != nil {
+		return false, fmt.Errorf("size of %s: %w", table, err)
+	}
+	return float64(matches)*float64(matches) > float64(limit)*float64(rows.Int64), nil
 }
 
 // prefixed qualifies a comma-separated column list with a table alias.
@@ -180,12 +199,14 @@ func (s *Store) ListEvents(ctx context.Context, typ string, f store.Filter) (sto
 	if err != nil {
 		return page, err
 	}
-	w := eventWhere(t, f, text, false)
+	w := eventWhere(t, f, text, "")
 	if page.Total, page.TotalCapped, err = s.count(ctx, t.name+" e", w); err != nil {
 		return page, fmt.Errorf("count %s: %w", t.name, err)
 	}
-	if page.TotalCapped && o.col.col != "date" {
-		w = eventWhere(t, f, text, true)
+	if walk, err := s.shouldWalk(ctx, t.name, page.Total, page.TotalCapped, clampLimit(f.Limit)); err != nil {
+		return page, err
+	} else if walk {
+		w = eventWhere(t, f, text, o.col.col)
 	}
 	if f.Cursor != "" {
 		c, err := o.decodeCursor(f.Cursor)
@@ -319,7 +340,7 @@ func (s *Store) Histogram(ctx context.Context, typ string, f store.Filter, bucke
 		if err != nil {
 			return nil, err
 		}
-		from, col, w = "sessions s", "s.start", sessionWhere(f, text, false)
+		from, col, w = "sessions s", "s.start", sessionWhere(f, text, "")
 	} else {
 		t, err := tableFor(typ)
 		if err != nil {
@@ -329,12 +350,17 @@ func (s *Store) Histogram(ctx context.Context, typ string, f store.Filter, bucke
 		if err != nil {
 			return nil, err
 		}
-		from, col, w = t.name+" e", "e.date", eventWhere(t, f, text, false)
+		from, col, w = t.name+" e", "e.date", eventWhere(t, f, text, "")
 	}
 	lo, hi := f.From, f.To
 	if lo == 0 || hi == 0 {
+		// Two queries: SQLite answers a lone MIN or MAX from the end of
+		// the index, but MIN and MAX together by scanning it all.
 		var mn, mx sql.NullInt64
-		if err := s.rdb.QueryRowContext(ctx, `SELECT MIN(`+col+`), MAX(`+col+`) FROM `+from+w.sql(), w.args...).Scan(&mn, &mx); err != nil {
+		if err := s.rdb.QueryRowContext(ctx, `SELECT MIN(`+col+`) FROM `+from+w.sql(), w.args...).Scan(&mn); err != nil {
+			return nil, fmt.Errorf("histogram %s span: %w", typ, err)
+		}
+		if err := s.rdb.QueryRowContext(ctx, `SELECT MAX(`+col+`) FROM `+from+w.sql(), w.args...).Scan(&mx); err != nil {
 			return nil, fmt.Errorf("histogram %s span: %w", typ, err)
 		}
 		if !mn.Valid {
