@@ -41,7 +41,6 @@ func contains(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
-
 // browserCond matches "Chrome" to "Chrome 120" as well as the exact value.
 // The prefix is a range (every string starting "Chrome " sorts between
 // "Chrome " and "Chrome!") so that the browser index serves both terms.
