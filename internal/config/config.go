@@ -31,6 +31,27 @@ type Config struct {
 	Limits    Limits    `toml:"limits"`
 	Redact    Redact    `toml:"redact"`
 	Retention Retention `toml:"retention"`
+
+	Auth Auth  `toml:"auth"`
+	Apps []App `toml:"apps"`
+}
+
+// Auth is the login to the UI and query API (internal/auth).
+type Auth struct {
+	// AdminPassword empty: one is generated at first start, stored hashed
+	// in data_dir/auth.json and printed once.
+	AdminPassword string `toml:"admin_password"`
+	// APITokens are for scripts: Authorization: Bearer <token>.
+	APITokens []string `toml:"api_tokens"`
+}
+
+// App is one application allowed to send data. With none configured, any
+// application id is accepted (as Datakit does); with some, intake needs a
+// known client token and, from browsers, an allowed origin.
+type App struct {
+	ID             string   `toml:"id"`
+	ClientToken    string   `toml:"client_token"`
+	AllowedOrigins []string `toml:"allowed_origins"`
 }
 
 // Retention deletes sessions that ended more than MaxAge ago, with their

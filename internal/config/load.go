@@ -21,10 +21,14 @@ type setting struct {
 	usage  string
 	isBool bool
 	set    func(c *Config, v string) error
+	env    string // the variable's name when not derived from key
 }
 
 // envName derives REPRISE_LIMITS_MAX_BODY_BYTES from "limits.max_body_bytes".
 func (s setting) envName() string {
+	if s.env != "" {
+		return s.env
+	}
 	return "REPRISE_" + strings.ToUpper(strings.ReplaceAll(s.key, ".", "_"))
 }
 
@@ -50,6 +54,9 @@ var settings = []setting{
 	{key: "redact.patterns", flag: "redact-patterns", usage: "newline-separated name=regexp patterns to replace in RUM events", set: func(c *Config, v string) error { c.Redact.Patterns = splitLines(v); return nil }},
 	{key: "redact.min_replay_privacy_level", flag: "min-replay-privacy-level", usage: "refuse replay segments recorded below this level (allow, mask-user-input, mask)", set: func(c *Config, v string) error { c.Redact.MinReplayPrivacyLevel = v; return nil }},
 	{key: "retention.max_age", flag: "retention-max-age", usage: "delete sessions that ended longer ago than this (e.g. 720h); 0 keeps everything", set: func(c *Config, v string) error { return c.Retention.MaxAge.Set(v) }},
+	// DESIGN 3.1 names these two REPRISE_ADMIN_PASSWORD and REPRISE_API_TOKENS.
+	{key: "auth.admin_password", flag: "admin-password", env: "REPRISE_ADMIN_PASSWORD", usage: "the admin password; empty: generated at first start and printed once", set: func(c *Config, v string) error { c.Auth.AdminPassword = v; return nil }},
+	{key: "auth.api_tokens", flag: "api-tokens", env: "REPRISE_API_TOKENS", usage: "comma-separated API tokens for scripts (Authorization: Bearer …)", set: func(c *Config, v string) error { c.Auth.APITokens = splitList(v); return nil }},
 	{key: "retention.interval", flag: "retention-interval", usage: "how often serve deletes expired sessions; 0 turns the background pass off", set: func(c *Config, v string) error { return c.Retention.Interval.Set(v) }},
 }
 
