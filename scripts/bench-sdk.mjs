@@ -96,6 +96,7 @@ async function oneRun({ pages, srv, variant, seconds }) {
       requests: pages.sent.requests,
       statuses: { ...pages.sent.statuses },
       byPath: structuredClone(pages.sent.byPath),
+      refusals: [...pages.sent.errors],
       dataDirGrowth: after - before,
       pageErrors: errors.slice(0, 3),
     };

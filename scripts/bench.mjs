@@ -266,6 +266,8 @@ function sdkSection(sdk) {
   l.push('', `Bundles, gzip -9: reprise.js ${fmt(b.reprise)} B; @rrweb/record alone ${fmt(b.rrweb)} B; datadog-rum.js ${fmt(b.datadog)} B (+ its recorder chunk ${fmt(b.datadogRecorderChunk)} B, loaded when replay starts).`, '');
   l.push('Per-run figures (script / task / TBT ms, KB sent):', '');
   for (const [name, v] of Object.entries(sdk.variants)) l.push(`- ${name}: ${v.runs.map((r) => `${fmt(r.scriptMs)} / ${fmt(r.taskMs)} / ${fmt(r.tbtMs)}, ${fmt(r.bytesSent / 1024)} KB`).join('; ')}`);
+  const refusals = Object.entries(sdk.variants).flatMap(([n, v]) => v.runs.flatMap((r) => (r.refusals || []).map((e) => `${n}: ${e}`)));
+  if (refusals.length) l.push('', 'Requests the server refused: ' + [...new Set(refusals)].slice(0, 5).map((e) => `\`${e.replace(/`/g, "'").replace(/\s+/g, ' ')}\``).join('; '));
   const pageErrors = Object.entries(sdk.variants).flatMap(([n, v]) => v.runs.flatMap((r) => r.pageErrors.map((e) => `${n}: ${e}`)));
   if (pageErrors.length) l.push('', 'Page errors: ' + [...new Set(pageErrors)].slice(0, 5).map((e) => `\`${e.slice(0, 200)}\``).join('; '));
   if (sdk.errors?.length) l.push('', 'Errors: ' + sdk.errors.map((e) => `\`${e}\``).join('; '));

@@ -51,7 +51,7 @@ const types = { '.js': 'text/javascript', '.html': 'text/html; charset=utf-8', '
  */
 export async function startPageServer({ snippets, files, upstream, onBody }) {
   const html = readFileSync(join(benchDir, 'heavy.html'), 'utf8');
-  const sent = { bytes: 0, requests: 0, statuses: {}, byPath: {} };
+  const sent = { bytes: 0, requests: 0, statuses: {}, byPath: {}, errors: [] };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname.startsWith('/v1/')) return forward(req, res);
@@ -102,6 +102,12 @@ export async function startPageServer({ snippets, files, upstream, onBody }) {
       { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host } },
       (pres) => {
         sent.statuses[pres.statusCode] = (sent.statuses[pres.statusCode] || 0) + 1;
+        if (pres.statusCode >= 400 && sent.errors.length < 5) {
+          // Keep the first refusals' messages: the report says why the server said no.
+          let msg = '';
+          pres.on('data', (c) => { if (msg.length < 300) msg += c; });
+          pres.on('end', () => sent.errors.push(`${pres.statusCode} ${path}: ${msg.slice(0, 300)}`));
+        }
         res.writeHead(pres.statusCode, pres.headers);
         pres.pipe(res);
       },
@@ -121,7 +127,7 @@ export async function startPageServer({ snippets, files, upstream, onBody }) {
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
-    reset() { sent.bytes = 0; sent.requests = 0; sent.statuses = {}; sent.byPath = {}; },
+    reset() { sent.bytes = 0; sent.requests = 0; sent.statuses = {}; sent.byPath = {}; sent.errors = []; },
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
   };
 }
