@@ -100,7 +100,9 @@ func TestAbuseDeeplyNestedJSON(t *testing.T) {
 // stored); in batches at the limit every one is stored.
 func TestAbuseHundredThousandTinyEvents(t *testing.T) {
 	lim := config.DefaultLimits()
-	tiny := func(i int) string { return fmt.Sprintf(`{"type":"action","date":%d,"action":{"id":"a%d"}}`, 1_700_000_000_000+i, i) }
+	tiny := func(i int) string {
+		return fmt.Sprintf(`{"type":"action","date":%d,"action":{"id":"a%d"}}`, 1_700_000_000_000+i, i)
+	}
 	var all strings.Builder
 	for i := 0; i < 100_000; i++ {
 		all.WriteString(tiny(i))
