@@ -335,22 +335,22 @@ func (s *Store) Histogram(ctx context.Context, typ string, f store.Filter, bucke
 	}
 	var from, col string
 	var w *where
+	var table *eventTable
+	var text textMatch
+	var err error
 	if typ == "session" || typ == "sessions" {
-		text, err := s.resolveText(ctx, "sessions", f.Query)
-		if err != nil {
+		if text, err = s.resolveText(ctx, "sessions", f.Query); err != nil {
 			return nil, err
 		}
 		from, col, w = "sessions s", "s.start", sessionWhere(f, text, "")
 	} else {
-		t, err := tableFor(typ)
-		if err != nil {
+		if table, err = tableFor(typ); err != nil {
 			return nil, err
 		}
-		text, err := s.resolveText(ctx, t.name, f.Query)
-		if err != nil {
+		if text, err = s.resolveText(ctx, table.name, f.Query); err != nil {
 			return nil, err
 		}
-		from, col, w = t.name+" e", "e.date", eventWhere(t, f, text, "")
+		from, col, w = table.name+" e", "e.date", eventWhere(table, f, text, "")
 	}
 	lo, hi := f.From, f.To
 	if lo == 0 || hi == 0 {
@@ -377,6 +377,15 @@ func (s *Store) Histogram(ctx context.Context, typ string, f store.Filter, bucke
 		return []store.Bucket{}, nil
 	}
 	width := (hi - lo + int64(buckets) - 1) / int64(buckets)
+	// Each bucket's bounds replace the filter's own time range: with both,
+	// SQLite may range-scan the wide one and test the narrow one per row.
+	noRange := f
+	noRange.From, noRange.To = 0, 0
+	if typ == "session" || typ == "sessions" {
+		w = sessionWhere(noRange, text, "")
+	} else {
+		w = eventWhere(table, noRange, text, "")
+	}
 	w.add(col+" >= ?", nil)
 	w.add(col+" < ?", nil)
 	conn, err := s.rdb.Conn(ctx)
