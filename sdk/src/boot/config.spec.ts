@@ -21,6 +21,9 @@ describe('init options', () => {
       trackLongTasks: true,
     });
     expect((buildConfig({ applicationId: 'a' }, undefined, 'https://s.test') as Config).rumUrl).toBe('https://s.test/v1/write/rum');
+    // Sensitive query parameters are redacted unless init says otherwise.
+    expect(c.redactQueryParams).toEqual(expect.arrayContaining(['token', 'key', 'password', 'session']));
+    expect((buildConfig({ applicationId: 'a', redactQueryParams: [] }, undefined, 'https://s.test') as Config).redactQueryParams).toEqual([]);
   });
 
   it('explains what is wrong', () => {
@@ -30,5 +33,7 @@ describe('init options', () => {
     expect(bad({ applicationId: 'a', sessionReplaySampleRate: '50' })).toMatch(/sessionReplaySampleRate/);
     expect(bad({ applicationId: 'a', defaultPrivacyLevel: 'hidden' })).toMatch(/defaultPrivacyLevel/);
     expect(bad({ applicationId: 'a', redactQueryParams: 'token' })).toMatch(/redactQueryParams/);
+    expect(bad({ applicationId: 'a', privacySelectors: { mask: ['[bad'] } })).toMatch(/privacySelectors.mask/);
+    expect(bad({ applicationId: 'a', privacySelectors: { nope: ['.a'] } })).toMatch(/privacySelectors.nope/);
   });
 });

@@ -1,7 +1,8 @@
 // init() options, their defaults and validation. A bad option is reported in the console and
 // init does nothing: a misconfigured SDK must not throw into the page.
 
-import { isPrivacyLevel, type PrivacyLevel } from '../domain/privacy';
+import { checkPrivacySelectors, isPrivacyLevel, type PrivacyLevel, type PrivacySelectors } from '../domain/privacy';
+import { DEFAULT_REDACTED_QUERY_PARAMS } from '../tools/url';
 
 export interface InitOptions {
   applicationId: string;
@@ -13,6 +14,8 @@ export interface InitOptions {
   /** Percentage of tracked sessions with a replay (0..100). Default 100. */
   sessionReplaySampleRate?: number;
   defaultPrivacyLevel?: PrivacyLevel;
+  /** CSS selectors per privacy level, e.g. { mask: ['.account'], hidden: ['#chat'] }. */
+  privacySelectors?: PrivacySelectors;
   env?: string;
   version?: string;
   service?: string;
@@ -20,7 +23,8 @@ export interface InitOptions {
   trackLongTasks?: boolean;
   /** Only these query parameters keep their values in URLs we send. */
   allowedQueryParams?: string[];
-  /** These query parameters lose their values in URLs we send. */
+  /** Query parameters whose name contains one of these (case-insensitive) lose their values
+   * in URLs we send. Default: DEFAULT_REDACTED_QUERY_PARAMS (token, key, password, …). */
   redactQueryParams?: string[];
   /** Log the SDK's own swallowed errors to the console. */
   debug?: boolean;
@@ -35,6 +39,7 @@ export interface Config {
   sessionSampleRate: number;
   sessionReplaySampleRate: number;
   defaultPrivacyLevel: PrivacyLevel;
+  privacySelectors?: PrivacySelectors;
   env?: string;
   version?: string;
   service?: string;
@@ -85,6 +90,8 @@ export function buildConfig(o: InitOptions, scriptUrl: string | undefined, pageO
   if (typeof r === 'string') return r;
   const privacy = o.defaultPrivacyLevel ?? 'mask-user-input';
   if (!isPrivacyLevel(privacy)) return `defaultPrivacyLevel must be one of allow, mask, mask-user-input`;
+  const selectorError = checkPrivacySelectors(o.privacySelectors, typeof document === 'undefined' ? undefined : document);
+  if (selectorError) return selectorError;
   for (const k of ['allowedQueryParams', 'redactQueryParams'] as const) {
     const v = o[k];
     if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) return `${k} must be an array of strings`;
@@ -99,13 +106,14 @@ export function buildConfig(o: InitOptions, scriptUrl: string | undefined, pageO
     sessionSampleRate: s,
     sessionReplaySampleRate: r,
     defaultPrivacyLevel: privacy,
+    privacySelectors: o.privacySelectors,
     env: o.env,
     version: o.version,
     service: o.service,
     trackResources: o.trackResources ?? true,
     trackLongTasks: o.trackLongTasks ?? true,
     allowedQueryParams: o.allowedQueryParams,
-    redactQueryParams: o.redactQueryParams,
+    redactQueryParams: o.redactQueryParams ?? [...DEFAULT_REDACTED_QUERY_PARAMS],
     debug: !!o.debug,
   };
 }

@@ -100,6 +100,7 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
     if (replay || !s || !s.replay) return;
     replay = startReplay({
       privacyLevel: config.defaultPrivacyLevel,
+      privacySelectors: config.privacySelectors,
       context: () => {
         const cur = sessions.current();
         const v = views.current();
@@ -167,8 +168,11 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
 
   // Collectors.
   stops.push(
-    trackClicks(doc, config.defaultPrivacyLevel, (name) =>
-      emit('action', Date.now(), { action: { id: generateUUID(), type: 'click', target: { name } } }, 'action'),
+    trackClicks(
+      doc,
+      config.defaultPrivacyLevel,
+      (name) => emit('action', Date.now(), { action: { id: generateUUID(), type: 'click', target: { name } } }, 'action'),
+      config.privacySelectors,
     ),
   );
   stops.push(trackErrors(win, (r) => emitError(r)));

@@ -37,9 +37,16 @@ describe('click action names', () => {
       <button id="ma" class="reprise-mask" aria-label="Pay">Pay 120 €</button>`;
     expect(actionTargetName($('#m'), 'mask-user-input')).toBe('pay');
     expect(actionTargetName($('#h'), 'allow')).toBe('a');
-    expect(actionTargetName($('#ma'), 'allow')).toBe('Pay');
+    // Under mask the replay masks aria-label too: the name falls back to the id.
+    expect(actionTargetName($('#ma'), 'allow')).toBe('#ma');
     document.body.innerHTML = '<button id="b">Visible label</button>';
     expect(actionTargetName($('#b'), 'mask')).toBe('#b'); // under mask: id, not the label text
+    document.body.innerHTML = '<button id="lab" aria-label="Pay Ada">x</button><p class="acct"><button id="sel">Secret</button></p>';
+    expect(actionTargetName($('#lab'), 'mask')).toBe('#lab');
+    expect(actionTargetName($('#lab'), 'mask-user-input')).toBe('Pay Ada');
+    // init's selector lists count like attributes.
+    expect(actionTargetName($('#sel'), 'allow', { mask: ['.acct'] })).toBe('#sel');
+    expect(actionTargetName($('#sel'), 'allow', { hidden: ['.acct'] })).toBe('button');
   });
 
   it('reports clicks through a document listener', () => {

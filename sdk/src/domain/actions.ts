@@ -1,9 +1,11 @@
 // Click actions. The target's name is what a person would call the thing they clicked: its
 // aria-label, else its text (collapsed, at most 100 characters), else its name, id or tag.
-// Text that the replay masks is never used as a name, so privacy settings hold here too.
+// Text and attributes that the replay masks are never used as a name, so privacy settings
+// hold here too: under `mask` an element is named by its name, id or tag; under `hidden` by
+// its tag.
 
 import { listen } from '../browser/listen';
-import { elementPrivacy, type PrivacyLevel } from './privacy';
+import { elementPrivacy, type PrivacyLevel, type PrivacySelectors } from './privacy';
 
 export const MAX_TARGET_NAME = 100;
 
@@ -15,11 +17,12 @@ function truncate(s: string): string {
   return t.length > MAX_TARGET_NAME ? `${t.slice(0, MAX_TARGET_NAME - 1)}…` : t;
 }
 
-export function actionTargetName(target: Element, defaultLevel: PrivacyLevel): string {
+export function actionTargetName(target: Element, defaultLevel: PrivacyLevel, selectors?: PrivacySelectors): string {
   const el = target.closest(INTERACTIVE) ?? target;
-  const level = elementPrivacy(el, defaultLevel);
+  const level = elementPrivacy(el, defaultLevel, selectors);
   if (level === 'hidden') return el.tagName.toLowerCase();
-  const aria = el.getAttribute('aria-label');
+  // Under `mask` the replay masks aria-label like text, so neither names the action.
+  const aria = level === 'mask' ? null : el.getAttribute('aria-label');
   if (aria && aria.trim()) return truncate(aria);
   if (level !== 'mask') {
     let text = '';
@@ -40,10 +43,15 @@ export function actionTargetName(target: Element, defaultLevel: PrivacyLevel): s
   return el.tagName.toLowerCase();
 }
 
-export function trackClicks(doc: Document, defaultLevel: PrivacyLevel, onClick: (name: string) => void): () => void {
+export function trackClicks(
+  doc: Document,
+  defaultLevel: PrivacyLevel,
+  onClick: (name: string) => void,
+  selectors?: PrivacySelectors,
+): () => void {
   return listen<MouseEvent>(doc, 'click', (e) => {
     const t = e.target;
     if (!t || !(t as Element).tagName) return;
-    onClick(actionTargetName(t as Element, defaultLevel));
+    onClick(actionTargetName(t as Element, defaultLevel, selectors));
   });
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { elementPrivacy, isAlwaysMasked, recordPrivacyOptions, shouldMaskInput } from './privacy';
+import { checkPrivacySelectors, elementPrivacy, isAlwaysMasked, recordPrivacyOptions, shouldMaskInput } from './privacy';
 
 function html(s: string): HTMLElement {
   document.body.innerHTML = s;
@@ -73,5 +73,49 @@ describe('privacy levels', () => {
     expect(o.maskTextFn('secret', $('#masked'))).toBe('******');
     expect(o.maskTextFn('public', $('#reallowed'))).toBe('public');
     expect(o.maskTextFn('x', null)).toBe('x');
+  });
+
+  it('always masks passwords, emails, phone numbers, card and one-time-code fields', () => {
+    html(`<input id="pw" type="password"><input id="em" type="email"><input id="tel" type="TEL">
+          <input id="cc" autocomplete="cc-number"><input id="exp" autocomplete="section-pay billing cc-exp">
+          <input id="otp" autocomplete="one-time-code"><input id="acem" autocomplete="email">
+          <input id="actel" autocomplete="shipping tel-national"><select id="ccsel" autocomplete="cc-exp-month"></select>
+          <input id="plain" type="text" autocomplete="name"><input id="telling" autocomplete="telling">
+          <textarea id="ta"></textarea><div id="div" autocomplete="email"></div>`);
+    for (const id of ['pw', 'em', 'tel', 'cc', 'exp', 'otp', 'acem', 'actel', 'ccsel']) {
+      expect(isAlwaysMasked($(`#${id}`)), id).toBe(true);
+      expect(recordPrivacyOptions('allow').maskInputFn('abc 1', $(`#${id}`)), id).toBe('*** *');
+    }
+    for (const id of ['plain', 'telling', 'ta', 'div']) expect(isAlwaysMasked($(`#${id}`)), id).toBe(false);
+    expect(recordPrivacyOptions('allow').maskInputFn('visible', $('#plain'))).toBe('visible');
+  });
+
+  it('inherits levels from selector lists given in init', () => {
+    html(`<div class="acct"><p id="a">x</p><input id="ai"><div data-reprise-privacy="allow"><input id="back"></div></div>
+          <div id="chat"><div class="reprise-allow"><p id="c">y</p></div></div>
+          <div class="pub"><input id="pi"></div><div class="acct pub"><p id="both">z</p></div>`);
+    const sel = { mask: ['.acct'], hidden: ['#chat'], allow: ['.pub'] };
+    const d = 'mask-user-input' as const;
+    expect(elementPrivacy($('#a'), d, sel)).toBe('mask');
+    expect(elementPrivacy($('#back'), d, sel)).toBe('allow'); // a nearer attribute wins
+    expect(elementPrivacy($('#c'), d, sel)).toBe('hidden'); // hidden above wins
+    expect(elementPrivacy($('#pi'), d, sel)).toBe('allow');
+    expect(elementPrivacy($('#both'), d, sel)).toBe('mask'); // on one element, mask beats allow
+    expect(elementPrivacy($('#a'), d)).toBe(d); // without the lists: the default
+    const o = recordPrivacyOptions(d, sel);
+    expect(o.maskTextSelector).toBe('[data-reprise-privacy="mask"],.acct');
+    expect(o.blockSelector).toBe('[data-reprise-privacy="hidden"],#chat');
+    expect(o.maskTextFn('secret', $('#a'))).toBe('******');
+    expect(o.maskInputFn('typed', $('#pi'))).toBe('typed');
+    expect(o.maskInputFn('typed', $('#ai'))).toBe('*****');
+  });
+
+  it('checks selector lists', () => {
+    expect(checkPrivacySelectors(undefined, document)).toBeUndefined();
+    expect(checkPrivacySelectors({ mask: ['.a', '#b > c'], hidden: [] }, document)).toBeUndefined();
+    expect(checkPrivacySelectors({ secret: ['.a'] }, document)).toMatch(/privacySelectors.secret/);
+    expect(checkPrivacySelectors({ mask: '.a' }, document)).toMatch(/array/);
+    expect(checkPrivacySelectors({ mask: ['..bad['] }, document)).toMatch(/not a valid CSS selector/);
+    expect(checkPrivacySelectors(['.a'], document)).toMatch(/object/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from './url';
+import { DEFAULT_REDACTED_QUERY_PARAMS, redactUrl } from './url';
 
 describe('query parameter redaction', () => {
   it('redacts listed parameters, keeping names, order, the path and the hash', () => {
@@ -39,5 +39,15 @@ describe('query parameter redaction', () => {
       const out = redactUrl(s, { redactQueryParams: ['token'] });
       expect(out).not.toMatch(/[?&]token=1(&|#|$)/);
     }
+  });
+
+  it('redacts by word, ignoring case, with the default list', () => {
+    const rules = { redactQueryParams: [...DEFAULT_REDACTED_QUERY_PARAMS] };
+    expect(redactUrl('/cb?access_token=a&csrfToken=b&API_KEY=c&sessionId=d&page=2&q=shoes&reset_code=e&Email=f', rules)).toBe(
+      '/cb?access_token=REDACTED&csrfToken=REDACTED&API_KEY=REDACTED&sessionId=REDACTED&page=2&q=shoes&reset_code=REDACTED&Email=REDACTED',
+    );
+    expect(redactUrl('/p?password=x&auth=y&sig=z&signature=w', rules)).toBe('/p?password=REDACTED&auth=REDACTED&sig=z&signature=REDACTED');
+    // An empty list turns redaction off.
+    expect(redactUrl('/p?token=a', { redactQueryParams: [] })).toBe('/p?token=a');
   });
 });

@@ -1,7 +1,9 @@
 // Query parameters often carry secrets (tokens, emails, reset codes). Before a URL leaves the
-// browser (view.url, view.referrer, resource.url, the replay's Meta href) it goes through
-// redactUrl: with an allow list, only listed parameters keep their value; with a redact list,
-// listed parameters lose theirs. Parameter names stay, so a person can still see the route.
+// browser (view.url, view.referrer, resource.url, the replay's Meta href and recorded link
+// hrefs) it goes through redactUrl: with an allow list, only listed parameters keep their
+// value; with a redact list, a parameter whose name contains a listed word (ignoring case:
+// `token` catches access_token and csrfToken) loses its value. By default the redact list is
+// DEFAULT_REDACTED_QUERY_PARAMS. Parameter names stay, so a person can still see the route.
 
 export interface UrlRedaction {
   allowedQueryParams?: string[];
@@ -9,6 +11,23 @@ export interface UrlRedaction {
 }
 
 export const REDACTED = 'REDACTED';
+
+/** Words that make a query parameter sensitive unless init says otherwise. */
+export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = [
+  'token',
+  'key',
+  'secret',
+  'password',
+  'passwd',
+  'pwd',
+  'session',
+  'auth',
+  'signature',
+  'code',
+  'otp',
+  'email',
+  'ssn',
+];
 
 export function redactUrl(url: string, rules: UrlRedaction): string {
   const { allowedQueryParams: allowed, redactQueryParams: redact } = rules;
@@ -36,7 +55,8 @@ function redactQuery(s: string, { allowedQueryParams: allowed, redactQueryParams
       } catch {
         // A malformed escape: compare the raw name.
       }
-      const keep = allowed ? allowed.includes(name) : !(redact ?? []).includes(name);
+      const lower = name.toLowerCase();
+      const keep = allowed ? allowed.includes(name) : !(redact ?? []).some((w) => w !== '' && lower.includes(w.toLowerCase()));
       return keep || eq < 0 ? pair : `${rawName}=${REDACTED}`;
     });
   return `${s.slice(0, q)}?${parts.join('&')}`;

@@ -3,7 +3,8 @@
 
 import { record } from '@rrweb/record';
 import { callMonitored, monitor } from '../../tools/monitor';
-import { recordPrivacyOptions, type PrivacyLevel } from '../privacy';
+import { recordPrivacyOptions, type PrivacyLevel, type PrivacySelectors } from '../privacy';
+import { createRecordPrivacy } from './recordPrivacy';
 import type { RecordLike } from './segments';
 
 /** Written into every segment's metadata; a test checks it against node_modules. */
@@ -19,13 +20,27 @@ export interface Recorder {
 
 export function startRecorder(opts: {
   privacyLevel: PrivacyLevel;
+  privacySelectors?: PrivacySelectors;
+  redactUrl?: (url: string) => string;
   emit: (r: RecordLike) => void;
 }): Recorder | undefined {
+  // Masking rrweb's options cannot express (attributes, images, checkbox state, link hrefs),
+  // applied in the emit callback while rrweb's mirror still maps ids to live nodes.
+  const applyPrivacy = createRecordPrivacy({
+    defaultLevel: opts.privacyLevel,
+    selectors: opts.privacySelectors,
+    redactUrl: opts.redactUrl ?? ((u) => u),
+    getNode: (id) => record.mirror.getNode(id) as Node | null,
+  });
   // record() throws in browsers (or test DOMs) it does not support: then there is no replay,
   // and RUM goes on.
   const stop = callMonitored(() => record({
-    ...recordPrivacyOptions(opts.privacyLevel),
-    emit: monitor((e) => opts.emit(e as RecordLike)),
+    ...recordPrivacyOptions(opts.privacyLevel, opts.privacySelectors),
+    emit: monitor((e) => {
+      // A record that cannot be made private is not sent at all.
+      applyPrivacy(e as RecordLike);
+      opts.emit(e as RecordLike);
+    }),
     checkoutEveryNms: CHECKOUT_EVERY_MS,
     // rrweb waits for `load` by default: with slow images the first seconds would be lost.
     recordAfter: 'DOMContentLoaded',

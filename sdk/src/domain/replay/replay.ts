@@ -4,7 +4,7 @@
 // uncompressed through sendBeacon/keepalive: there is no time left to wait for the worker.
 
 import { monitor } from '../../tools/monitor';
-import type { PrivacyLevel } from '../privacy';
+import type { PrivacyLevel, PrivacySelectors } from '../privacy';
 import { createCompressor, type Compressor } from './compression';
 import { RECORDER_VERSION, startRecorder, type Recorder } from './recorder';
 import {
@@ -33,6 +33,7 @@ export interface Replay {
 
 export interface ReplayDeps {
   privacyLevel: PrivacyLevel;
+  privacySelectors?: PrivacySelectors;
   context: () => SegmentContext | undefined;
   sender: ReplaySender;
   redactUrl: (url: string) => string;
@@ -84,7 +85,12 @@ export function startReplay(d: ReplayDeps): Replay {
     segments.add(r);
   };
 
-  let recorder: Recorder | undefined = (d.start ?? startRecorder)({ privacyLevel: d.privacyLevel, emit });
+  let recorder: Recorder | undefined = (d.start ?? startRecorder)({
+    privacyLevel: d.privacyLevel,
+    privacySelectors: d.privacySelectors,
+    redactUrl: d.redactUrl,
+    emit,
+  });
 
   const flush = (reason: SegmentReason) => {
     segments.flush(reason);
