@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 
+	"github.com/reprise-rum/reprise/internal/auth"
 	"github.com/reprise-rum/reprise/internal/replay"
 	"github.com/reprise-rum/reprise/internal/respond"
 	"github.com/reprise-rum/reprise/internal/store"
@@ -58,6 +59,10 @@ func (h *Handler) Replay(w http.ResponseWriter, r *http.Request) {
 	meta, err := up.meta.toMeta()
 	if err != nil {
 		h.rejectSegment(w, r, err)
+		return
+	}
+	if err := auth.CheckIntakeApp(r.Context(), meta.AppID); err != nil {
+		h.rejectSegment(w, r, errorf(http.StatusForbidden, err.Error()))
 		return
 	}
 	if err := h.segmentPolicy.Check(meta.AppID, meta.PrivacyLevel); err != nil {

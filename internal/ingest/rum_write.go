@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/reprise-rum/reprise/internal/auth"
 	"github.com/reprise-rum/reprise/internal/respond"
 	"github.com/reprise-rum/reprise/internal/rum"
 )
@@ -61,6 +62,11 @@ func (h *Handler) serveRUM(w http.ResponseWriter, r *http.Request, queryEncoding
 	var res batchResult
 	for _, l := range lines {
 		ev, err := h.parseLine(l.data, ua)
+		if err == nil {
+			// With apps configured, an event may only claim its client
+			// token's application.
+			err = auth.CheckIntakeApp(r.Context(), ev.AppID)
+		}
 		switch {
 		case err == nil:
 			events = append(events, ev)
