@@ -26,6 +26,13 @@ type Config struct {
 	// ShutdownTimeout bounds how long accepted requests may take to finish
 	// after SIGINT/SIGTERM.
 	ShutdownTimeout Duration `toml:"shutdown_timeout"`
+	// ReadHeaderTimeout, ReadTimeout and IdleTimeout bound what a slow or
+	// idle client may hold (slowloris): the request headers, the whole
+	// request including its body, and a kept-alive connection between
+	// requests.
+	ReadHeaderTimeout Duration `toml:"read_header_timeout"`
+	ReadTimeout       Duration `toml:"read_timeout"`
+	IdleTimeout       Duration `toml:"idle_timeout"`
 
 	RUM       RUM       `toml:"rum"`
 	Limits    Limits    `toml:"limits"`
@@ -95,6 +102,12 @@ type Limits struct {
 	MaxRecordsPerSegment int   `toml:"max_records_per_segment"`
 	MaxFieldBytes        int   `toml:"max_field_bytes"` // one JSON string value in an event
 	MaxJSONDepth         int   `toml:"max_json_depth"`  // nesting of one event
+	// MaxInflightRequests and MaxInflightBytes bound the intake requests
+	// being handled at once, by count and by declared body size (a body of
+	// unknown length counts as max_body_bytes); past either, intake answers
+	// 429 with Retry-After instead of queueing, so memory stays bounded.
+	MaxInflightRequests int   `toml:"max_inflight_requests"`
+	MaxInflightBytes    int64 `toml:"max_inflight_bytes"`
 }
 
 // Default returns the configuration used when nothing is set.
@@ -105,6 +118,11 @@ func Default() Config {
 		LogFormat:       "text",
 		LogLevel:        "info",
 		ShutdownTimeout: Duration(30 * time.Second),
+		// Bodies are bounded by max_body_bytes; a minute lets a slow mobile
+		// link upload a large segment.
+		ReadHeaderTimeout: Duration(10 * time.Second),
+		ReadTimeout:       Duration(time.Minute),
+		IdleTimeout:       Duration(2 * time.Minute),
 		RUM: RUM{
 			Endpoints:              []string{"/v1/write/rum"},
 			SessionReplayEndpoints: []string{"/v1/write/rum/replay"},
@@ -128,6 +146,8 @@ func DefaultLimits() Limits {
 		MaxRecordsPerSegment: 100_000,
 		MaxFieldBytes:        256 << 10,
 		MaxJSONDepth:         64,
+		MaxInflightRequests:  256,
+		MaxInflightBytes:     256 << 20,
 	}
 }
 
@@ -167,7 +187,8 @@ func (c Config) Validate() error {
 	}
 	l := c.Limits
 	if l.MaxBodyBytes <= 0 || l.MaxDecompressedBytes <= 0 || l.MaxEventsPerBatch <= 0 ||
-		l.MaxRecordsPerSegment <= 0 || l.MaxFieldBytes <= 0 || l.MaxJSONDepth <= 0 {
+		l.MaxRecordsPerSegment <= 0 || l.MaxFieldBytes <= 0 || l.MaxJSONDepth <= 0 ||
+		l.MaxInflightRequests <= 0 || l.MaxInflightBytes <= 0 {
 		errs = append(errs, fmt.Errorf("limits: every limit must be positive, got %+v", l))
 	}
 	if _, err := redact.ParsePatterns(c.Redact.Patterns); err != nil {
@@ -181,6 +202,9 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("shutdown_timeout is negative"))
+	}
+	if c.ReadHeaderTimeout <= 0 || c.ReadTimeout <= 0 || c.IdleTimeout <= 0 {
+		errs = append(errs, errors.New("read_header_timeout, read_timeout and idle_timeout must be positive"))
 	}
 	return errors.Join(errs...)
 }
