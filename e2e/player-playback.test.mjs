@@ -5,10 +5,9 @@
 // Run: make build && node --test e2e/player-playback.test.mjs
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
 import { launch, waitForReplay } from './lib/browser.mjs';
 import { corruptSegment, postSession, shopSession } from './lib/fixtures.mjs';
-import { openPlayer, playerState, waitShown, waitState } from './lib/player-page.mjs';
+import { openPlayer, startPlayerServer, playerState, waitShown, waitState } from './lib/player-page.mjs';
 
 let srv;
 let b;
@@ -37,7 +36,7 @@ async function runUntil(page, pred, { step = 250, max = 120000 } = {}) {
 
 describe('replay player: playback', { timeout: 300000 }, () => {
   before(async () => {
-    srv = await startServer();
+    srv = await startPlayerServer();
     b = await launch();
     s = shopSession({ start: Date.now() - 3 * 3600_000 });
     await postSession(srv, s);

@@ -5,10 +5,9 @@
 // Run: make build && node --test e2e/player.test.mjs
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/server.mjs';
 import { launch, replayEval } from './lib/browser.mjs';
 import { postSession, shopSession } from './lib/fixtures.mjs';
-import { openPlayer, playerState, shown, waitShown, waitState } from './lib/player-page.mjs';
+import { openPlayer, startPlayerServer, playerState, shown, waitShown, waitState } from './lib/player-page.mjs';
 
 let srv;
 let b;
@@ -16,7 +15,7 @@ let s;
 
 describe('replay player: page and controls', { timeout: 240000 }, () => {
   before(async () => {
-    srv = await startServer();
+    srv = await startPlayerServer();
     b = await launch();
     s = shopSession({ start: Date.now() - 2 * 3600_000 });
     await postSession(srv, s);

@@ -9,7 +9,8 @@
 //   node scripts/bench-player.mjs [--runs 3]
 // Build first: make build (the player bundle and bin/reprise).
 import * as esbuild from 'esbuild';
-import { startServer, repoRoot } from '../e2e/lib/server.mjs';
+import { repoRoot } from '../e2e/lib/server.mjs';
+import { startPlayerServer } from '../e2e/lib/player-page.mjs';
 import { launch } from '../e2e/lib/browser.mjs';
 import { createDocument, cutSegments, postRum, postSegment, rumEvent, EventType, Source } from '../e2e/lib/fixtures.mjs';
 
@@ -164,7 +165,7 @@ async function measureBaseline(b, srv, s) {
 }
 
 // ------------------------------------------------------------------ main
-const srv = await startServer();
+const srv = await startPlayerServer();
 const b = await launch();
 try {
   const s = longSession(Date.now() - 6 * 3600_000);

@@ -1,6 +1,20 @@
 // Opening the replay player on a fixture session and reading what it shows: the player's
 // own state (window.reprisePlayer) and the replayed DOM inside its sandboxed iframe.
 import { replayEval, waitForReplay } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+/**
+ * startPlayerServer starts `reprise serve` logged in (server.mjs), or without a login when the
+ * binary has no login form yet (auth being wired in): the player tests test the player.
+ */
+export async function startPlayerServer(opts = {}) {
+  try {
+    return await startServer(opts);
+  } catch (err) {
+    if (!/no login form/.test(String(err.message))) throw err;
+    return startServer({ ...opts, login: false });
+  }
+}
 
 /** openPlayer loads /replay/{id}?t=… and waits until the player is ready and has drawn a frame. */
 export async function openPlayer(b, srv, id, { t, page, clock } = {}) {

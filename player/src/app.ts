@@ -123,13 +123,22 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
   let rumActivity: number[] = [];
   const recordActivity = new Map<number, number[]>(); // per window; small, kept after eviction
   const waitingChunks = new Map<number, ReplayEvent[]>();
+  let activityVersion = 0;
   const addRecords = (i: number, events: ReplayEvent[]) => {
+    if (recordActivity.has(i)) return; // scanned before: nothing new
     recordActivity.set(i, activityFromRecords(events, recordOpts.withPages));
+    activityVersion++;
     items = mergeItems(items, itemsFromRecords(events, recordOpts));
   };
   let stretches: Stretch[] = [];
   const missing = new Map<string, MissingPart>();
+  // Recomputed only when the activity or the threshold changed: a seek that
+  // loads an already scanned window must not cost a redraw.
+  let stretchesKey = '';
   const computeStretches = () => {
+    const key = `${activityVersion}/${thresholdMs}`;
+    if (key === stretchesKey) return;
+    stretchesKey = key;
     const pts: number[] = rumActivity.slice();
     for (const a of recordActivity.values()) for (const t of a) pts.push(t);
     stretches = inactiveStretches(pts, start, end, thresholdMs);
@@ -154,14 +163,20 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     });
   }
   const timeline = createTimeline($('#rp-timeline'), { start, end, onSeek: (t) => seekTo(t) });
+  let itemsShown: ListItem[] | null = null;
   const refreshItems = () => {
+    if (items === itemsShown) return; // mergeItems returns the same array when nothing is new
+    itemsShown = items;
     list.setItems(items);
     timeline.setMarkers(items);
   };
   refreshItems();
 
   const notices = $<HTMLElement>('#rp-notices');
+  let missingShown = -1;
   const showMissing = () => {
+    if (missing.size === missingShown) return;
+    missingShown = missing.size;
     notices.replaceChildren();
     if (missing.size === 0) return;
     const box = document.createElement('div');
@@ -234,6 +249,7 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     onEngine: (e) =>
       e.onResize(() => {
         fit(e);
+        settle();
         if (!firstFrameAt) {
           requestAnimationFrame(() => {
             firstFrameAt = firstFrameAt || performance.now();
@@ -397,13 +413,18 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     }
     if (wasPlaying && !s.playing) rememberPosition();
     wasPlaying = s.playing;
+    settle(s);
+  }
+
+  // settle resolves the seek promises once the target is on screen: nothing
+  // left to load and the engine's iframe sized and shown; then the next frame
+  // is painted (rAF), and the task after it runs once it has been.
+  function settle(s = ctl.state()) {
     const e = ctl.engine();
-    if (waiters.length && !s.loading && (s.gap || (e && e.size()))) {
-      const done = waiters;
-      waiters = [];
-      // The frame after this one: the browser has painted what the engine applied.
-      requestAnimationFrame(() => done.forEach((f) => f()));
-    }
+    if (!waiters.length || s.loading || !(s.gap || (e && e.size()))) return;
+    const done = waiters;
+    waiters = [];
+    requestAnimationFrame(() => setTimeout(() => done.forEach((f) => f()), 0));
   }
 
   const initial = o.t === null ? start : start + o.t;
@@ -417,6 +438,7 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
       recordOpts.withClicks = !rum.some((e) => e.type === 'action');
       recordOpts.withPages = !rum.some((e) => e.type === 'view');
       rumActivity = activityFromRum(rum);
+      activityVersion++;
       items = mergeItems(items, itemsFromRum(rum));
       for (const [i, events] of waitingChunks) addRecords(i, events);
       waitingChunks.clear();
@@ -463,8 +485,9 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     controller: ctl,
     seek: (offset) =>
       new Promise<void>((resolve) => {
-        seekTo(start + offset);
         waiters.push(resolve);
+        seekTo(start + offset);
+        settle();
       }),
     firstFrameAt: () => firstFrameAt,
     state: () => {

@@ -157,7 +157,11 @@ export function createController(o: ControllerOptions): Controller {
       if (done) return;
       done = true;
       old.root.style.display = 'none';
-      clock.later(() => old.destroy(), 250);
+      clock.later(() => {
+        performance.mark('reprise:teardown');
+        old.destroy();
+        performance.mark('reprise:torn-down');
+      }, 250);
     };
     fresh.onResize(() => clock.frame(finish));
     clock.later(finish, 1000);
@@ -174,6 +178,7 @@ export function createController(o: ControllerOptions): Controller {
       return;
     }
     const events = p.events.concat(windowEndMarker(windows[i].to - 1));
+    performance.mark('reprise:build');
     let fresh: Engine;
     try {
       fresh = (o.createEngine ?? createEngine)(o.host, events, { speed, onWarning: o.onWarning });
@@ -187,8 +192,10 @@ export function createController(o: ControllerOptions): Controller {
     engFirst = engLast = i;
     builtAt = clock.now();
     o.onEngine?.(fresh);
+    performance.mark('reprise:built');
     if (playing) fresh.playAt(pos);
     else fresh.pauseAt(pos);
+    performance.mark('reprise:applied');
     if (old) retire(old, fresh);
   };
 

@@ -24,6 +24,22 @@ export interface ListOptions {
 
 const kindLabel: Record<ItemKind, string> = { view: 'Page', action: 'Action', input: 'Input', scroll: 'Scroll', error: 'Error' };
 
+// Icons are parsed once and cloned per row: a long session has hundreds of rows.
+const iconCache = new Map<string, HTMLElement>();
+function cached(key: string, html: string): HTMLElement {
+  let t = iconCache.get(key);
+  if (!t) {
+    const holder = document.createElement('span');
+    holder.innerHTML = html;
+    t = holder.firstElementChild as HTMLElement;
+    iconCache.set(key, t);
+  }
+  return t.cloneNode(true) as HTMLElement;
+}
+const iconOf = (kind: ItemKind) =>
+  cached(kind, `<span class="rp-item-icon" aria-label="${kindLabel[kind]}">${icons[kind]}</span>`);
+const detailsIcon = () => cached('details', icons.details);
+
 export function createList(el: HTMLElement, opts: ListOptions): ListView {
   let all: ListItem[] = [];
   let shown: ListItem[] = [];
@@ -62,7 +78,7 @@ export function createList(el: HTMLElement, opts: ListOptions): ListView {
       main.type = 'button';
       main.className = 'rp-item-main';
       main.title = `Go to ${fmtOffset(item.at - opts.origin)}`;
-      main.innerHTML = `<span class="rp-item-icon" aria-label="${kindLabel[item.kind]}">${icons[item.kind]}</span>`;
+      main.appendChild(iconOf(item.kind));
       const text = document.createElement('span');
       text.className = 'rp-item-text';
       const title = document.createElement('span');
@@ -86,7 +102,7 @@ export function createList(el: HTMLElement, opts: ListOptions): ListView {
         a.href = item.href;
         a.title = `View ${kindLabel[item.kind].toLowerCase()} details`;
         a.setAttribute('aria-label', a.title);
-        a.innerHTML = icons.details;
+        a.appendChild(detailsIcon());
         li.appendChild(a);
       }
       frag.appendChild(li);
