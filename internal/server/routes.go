@@ -67,6 +67,10 @@ func (s *Server) routes(ing *ingest.Handler, api *query.API, webCfg web.Config) 
 	if err := web.Register(mux, webCfg); err != nil {
 		return nil, err
 	}
+	// Login, logout, public share pages and the share-link API (access.go).
+	if err := s.registerAccess(mux, webCfg.Reader); err != nil {
+		return nil, err
+	}
 	return mux, nil
 }
 
@@ -78,6 +82,11 @@ func (s *Server) intake(mux *http.ServeMux, path string, h http.HandlerFunc) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST, OPTIONS")
 			respond.Error(w, r, s.log, http.StatusMethodNotAllowed, "intake accepts POST only")
+			return
+		}
+		if s.auth != nil {
+			// With apps configured: client token and allowed origin.
+			s.auth.Intake(h).ServeHTTP(w, r)
 			return
 		}
 		h(w, r)

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reprise-rum/reprise/internal/auth"
 	"github.com/reprise-rum/reprise/internal/config"
 	"github.com/reprise-rum/reprise/internal/ddreplay"
 	"github.com/reprise-rum/reprise/internal/ingest"
@@ -39,6 +40,10 @@ type Deps struct {
 	Store   Store
 	Logger  *slog.Logger
 	Version string
+	// Auth puts the UI and API behind the login and checks intake client
+	// tokens. Run always sets it; nil (tests of other parts) leaves every
+	// route open.
+	Auth *auth.Auth
 }
 
 // Server is the assembled HTTP surface.
@@ -50,6 +55,7 @@ type Server struct {
 	handler     http.Handler
 	intakePaths map[string]bool
 	draining    atomic.Bool
+	auth        *auth.Auth
 }
 
 // New builds the route table and middleware over d.Store.
@@ -58,7 +64,7 @@ func New(d Deps) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: d.Config, log: log, version: d.Version, intakePaths: map[string]bool{}}
+	s := &Server{cfg: d.Config, log: log, version: d.Version, intakePaths: map[string]bool{}, auth: d.Auth}
 	limits := d.Config.Limits
 
 	redactor, err := newRedactor(d.Config.Redact)
@@ -95,7 +101,11 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.handler = s.middleware(mux)
+	var h http.Handler = mux
+	if d.Auth != nil {
+		h = d.Auth.Guard(mux, s.public)
+	}
+	s.handler = s.middleware(h)
 	return s, nil
 }
 
@@ -130,7 +140,11 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	defer func() { stopJob(); <-jobDone }()
 
 	// 3. Handlers and routes.
-	srv, err := New(Deps{Config: cfg, Store: st, Logger: log, Version: version})
+	au, started, err := newAuth(cfg, log)
+	if err != nil {
+		return err
+	}
+	srv, err := New(Deps{Config: cfg, Store: st, Logger: log, Version: version, Auth: au})
 	if err != nil {
 		return err
 	}
@@ -154,6 +168,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 	log.Info("reprise listening", "url", "http://"+ln.Addr().String()+"/", "data_dir", cfg.DataDir,
 		"demo", cfg.Demo, "replay_intake", len(cfg.RUM.SessionReplayEndpoints) > 0,
 		"retention", cfg.Retention.MaxAge.String(), "version", version)
+	logCredentials(log, ln.Addr().String(), started)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
