@@ -8,6 +8,7 @@
 //   await waitForReplay(page, (doc) => ..., { timeout })
 //   await b.close();
 import { chromium } from 'playwright-core';
+import { sessionCookies } from './server.mjs';
 
 export const chromiumPath = process.env.REPRISE_CHROMIUM || '/usr/bin/chromium';
 
@@ -28,7 +29,7 @@ export const chromiumArgs = [
  * @param {object} [opts]
  * @param {boolean} [opts.headless] default true (REPRISE_E2E_HEADED=1 shows the window)
  * @returns {Promise<{browser: import('playwright-core').Browser,
- *   newPage: (contextOptions?: object) => Promise<import('playwright-core').Page>,
+ *   newPage: (contextOptions?: object & {loggedIn?: boolean}) => Promise<import('playwright-core').Page>,
  *   close: () => Promise<void>}>}
  */
 export async function launch(opts = {}) {
@@ -37,13 +38,18 @@ export async function launch(opts = {}) {
     headless: opts.headless ?? process.env.REPRISE_E2E_HEADED !== '1',
     args: chromiumArgs,
   });
-  const newPage = async (contextOptions = {}) => {
+  const newPage = async ({ loggedIn = true, ...contextOptions } = {}) => {
     // One context per page: separate cookies/storage, so each page starts a new RUM session.
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       permissions: ['clipboard-read', 'clipboard-write'],
       ...contextOptions,
     });
+    // Signed in to the server(s) startServer started (server.mjs), unless asked not to.
+    if (loggedIn) {
+      const cookies = sessionCookies();
+      if (cookies.length) await context.addCookies(cookies);
+    }
     const page = await context.newPage();
     // Closing the page alone would leave its context open until the browser closes.
     page.once('close', () => context.close().catch(() => {}));

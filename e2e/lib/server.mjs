@@ -5,6 +5,11 @@
 //   // srv.url = 'http://127.0.0.1:PORT', srv.dataDir = '/tmp/reprise-e2e-XXXX'
 //   await srv.stop();
 //
+// The UI and query API need a login (internal/auth): every server gets a known admin password
+// and API token, and startServer signs in through the login form (over HTTP) so that
+// browser.mjs's newPage() starts logged in and session.mjs's apiGet() sends the API token.
+// `startServer({ login: false })` skips that; `newPage({ loggedIn: false })` is anonymous.
+//
 // Build first: `node scripts/build.mjs && go build -o bin/reprise ./cmd/reprise` (make build).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +20,41 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binary = process.env.REPRISE_BIN || join(repoRoot, 'bin', 'reprise');
+
+/** The admin password and API token every e2e server starts with (unless opts.env overrides). */
+export const e2ePassword = 'e2e-admin-password';
+export const e2eApiToken = 'e2e-api-token-0123456789abcdef';
+
+// Session cookies of the servers started here, for browser.mjs's newPage(). Cookies ignore
+// the port, so the most recently started server's login wins on 127.0.0.1.
+const logins = new Map(); // url → cookie value
+
+/** sessionCookies returns Playwright cookies that log a new browser context in. */
+export function sessionCookies() {
+  return [...logins].map(([url, value]) => ({ name: 'reprise_session', value, url }));
+}
+
+/**
+ * loginOverHttp signs in through the login form as a browser would (GET the form for its
+ * CSRF token and cookie, POST it) and returns the session cookie's value.
+ */
+export async function loginOverHttp(url, password) {
+  const form = await fetch(`${url}/login`, { signal: AbortSignal.timeout(10000) });
+  const html = await form.text();
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+  const formCookie = (form.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('reprise_login='));
+  if (!csrf || !formCookie) throw new Error(`loginOverHttp: no login form at ${url}/login (status ${form.status})`);
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: formCookie, Origin: url },
+    body: new URLSearchParams({ csrf_token: csrf, password, next: '/' }).toString(),
+    signal: AbortSignal.timeout(10000),
+  });
+  const session = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('reprise_session='));
+  if (res.status !== 303 || !session) throw new Error(`loginOverHttp: login answered ${res.status}: ${await res.text()}`);
+  return session.slice('reprise_session='.length);
+}
 
 // Every child still running when this process ends is killed, so a failed or interrupted
 // test never leaves a server holding a port (the test runner starts one process per file).
@@ -55,8 +95,10 @@ export function freePort() {
  * @param {boolean} [opts.keepDataDir] keep the data directory after stop() (default: keep it only
  *                                     if REPRISE_E2E_KEEP=1 or the caller passed dataDir)
  * @param {number}  [opts.timeoutMs]   how long to wait for /healthz (default 15 s)
+ * @param {boolean} [opts.login]       sign in after start (default true); see sessionCookies()
  * @returns {Promise<{url: string, port: number, dataDir: string, output: () => string,
- *                    stop: () => Promise<void>}>}
+ *                    stop: () => Promise<void>, password: string, apiToken: string,
+ *                    sessionCookie: string|undefined}>}
  */
 export async function startServer(opts = {}) {
   if (!existsSync(binary)) {
@@ -71,15 +113,30 @@ export async function startServer(opts = {}) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      const srv = await spawnServer({ ...opts, port, dataDir });
+      const env = { REPRISE_ADMIN_PASSWORD: e2ePassword, REPRISE_API_TOKENS: e2eApiToken, ...opts.env };
+      const srv = await spawnServer({ ...opts, env, port, dataDir });
+      const url = `http://127.0.0.1:${port}`;
+      const password = env.REPRISE_ADMIN_PASSWORD;
+      const apiToken = (env.REPRISE_API_TOKENS || '').split(',')[0].trim();
+      let sessionCookie;
+      if (opts.login !== false && password) {
+        try {
+          sessionCookie = await loginOverHttp(url, password);
+        } catch (err) {
+          await srv.kill();
+          throw err;
+        }
+        logins.set(url, sessionCookie);
+      }
       const stop = async () => {
+        logins.delete(url);
         await srv.kill();
         if (!keep) {
           rmSync(dataDir, { recursive: true, force: true });
           tempDirs.delete(dataDir);
         }
       };
-      return { url: `http://127.0.0.1:${port}`, port, dataDir, output: srv.output, stop };
+      return { url, port, dataDir, output: srv.output, stop, password, apiToken, sessionCookie };
     } catch (err) {
       lastErr = err;
       if (!/address already in use/i.test(String(err.message))) break;

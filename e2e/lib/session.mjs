@@ -4,11 +4,13 @@
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * apiGet fetches a path from the server and returns { status, text, json } (json undefined
- * when the body is not JSON).
+ * apiGet fetches a path from the server with its API token and returns { status, text, json }
+ * (json undefined when the body is not JSON).
  */
 export async function apiGet(srv, path) {
-  const res = await fetch(srv.url + path, { signal: AbortSignal.timeout(10000) });
+  // The query API needs a login or an API token (internal/auth); server.mjs configures one.
+  const headers = srv.apiToken ? { Authorization: `Bearer ${srv.apiToken}` } : {};
+  const res = await fetch(srv.url + path, { headers, signal: AbortSignal.timeout(10000) });
   const text = await res.text();
   let json;
   try {
