@@ -55,6 +55,8 @@ func (s *Server) routes(ing *ingest.Handler, api *query.API, webCfg web.Config) 
 	mux.HandleFunc("/api/", s.apiNotFound)
 
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.ops.reg)
 	if s.cfg.Pprof {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -78,6 +80,7 @@ func (s *Server) routes(ing *ingest.Handler, api *query.API, webCfg web.Config) 
 // methods get a JSON 405.
 func (s *Server) intake(mux *http.ServeMux, path string, h http.HandlerFunc) {
 	s.intakePaths[path] = true
+	h = s.guardIntake(h) // declared size and in-flight bounds (inflight.go)
 	mux.Handle(path, ingest.CORS(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST, OPTIONS")

@@ -55,6 +55,7 @@ type Server struct {
 	handler     http.Handler
 	intakePaths map[string]bool
 	draining    atomic.Bool
+	ops         *ops // metrics, readiness, intake backpressure (ops.go)
 	auth        *auth.Auth
 }
 
@@ -66,6 +67,8 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: d.Config, log: log, version: d.Version, intakePaths: map[string]bool{}, auth: d.Auth}
 	limits := d.Config.Limits
+	s.ops = newOps(d.Config, d.Store, func() ingest.StatsSnapshot { return s.ingest.Stats() })
+	appender := timedAppender{st: d.Store, h: s.ops.appendSeconds}
 
 	redactor, err := newRedactor(d.Config.Redact)
 	if err != nil {
@@ -73,8 +76,8 @@ func New(d Deps) (*Server, error) {
 	}
 	ing, err := ingest.New(ingest.Config{
 		Limits:        limits,
-		Events:        d.Store,
-		Segments:      d.Store,
+		Events:        appender,
+		Segments:      appender,
 		ReplayEnabled: len(d.Config.RUM.SessionReplayEndpoints) > 0,
 		Redactor:      redactor,
 		SegmentPolicy: redact.SegmentPolicy{Minimum: d.Config.Redact.MinReplayPrivacyLevel},
@@ -106,6 +109,8 @@ func New(d Deps) (*Server, error) {
 		h = d.Auth.Guard(mux, s.public)
 	}
 	s.handler = s.middleware(h)
+	// Outermost, so that refusals while draining count too.
+	s.handler = s.ops.http.Wrap(s.handler, s.classify)
 	return s, nil
 }
 
@@ -134,8 +139,14 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 
 	// 2. Retention in the background; stopped before the store closes.
 	jobCtx, stopJob := context.WithCancel(context.Background())
+	var sweepMetrics atomic.Pointer[ops] // set once the server exists
 	jobDone := make(chan struct{})
-	job := &retention.Job{Deleter: st, MaxAge: time.Duration(cfg.Retention.MaxAge), Interval: time.Duration(cfg.Retention.Interval), Logger: log}
+	job := &retention.Job{Deleter: st, MaxAge: time.Duration(cfg.Retention.MaxAge), Interval: time.Duration(cfg.Retention.Interval), Logger: log,
+		OnSweep: func(res retention.Result, err error) {
+			if o := sweepMetrics.Load(); o != nil {
+				o.observeSweep(res, err)
+			}
+		}}
 	go func() { defer close(jobDone); job.Run(jobCtx) }()
 	defer func() { stopJob(); <-jobDone }()
 
@@ -149,19 +160,21 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version strin
 		return err
 	}
 
+	sweepMetrics.Store(srv.ops)
+
 	// 4. Listen, then serve.
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		// Bodies are bounded by max_body_bytes; a minute lets a slow mobile
-		// link upload a large segment. No write timeout: replays stream.
-		ReadTimeout: time.Minute,
-		IdleTimeout: 2 * time.Minute,
-		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		Handler: srv.Handler(),
+		// Slow clients hold a connection for these at most (slowloris).
+		// No write timeout: replays stream.
+		ReadHeaderTimeout: time.Duration(cfg.ReadHeaderTimeout),
+		ReadTimeout:       time.Duration(cfg.ReadTimeout),
+		IdleTimeout:       time.Duration(cfg.IdleTimeout),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
