@@ -58,8 +58,9 @@ func (s *Server) registerAccess(mux *http.ServeMux, reader store.Reader) error {
 }
 
 // public lists what needs no login: intake (checked per application by
-// client token instead), health, the SDK bundle, static assets, the demo
-// site, and the login and share pages. Everything else, including any route
+// client token instead), health and readiness (load balancers probe them
+// without credentials; /metrics takes an API token), the SDK bundle, static
+// assets, the demo site, and the login and share pages. Everything else, including any route
 // added later, is behind the login.
 func (s *Server) public(r *http.Request) bool {
 	p := r.URL.Path
@@ -67,7 +68,7 @@ func (s *Server) public(r *http.Request) bool {
 		return true
 	}
 	switch p {
-	case "/healthz", "/login", "/sdk/reprise.js", "/sdk/reprise.esm.js":
+	case "/healthz", "/readyz", "/login", "/sdk/reprise.js", "/sdk/reprise.esm.js":
 		return true
 	}
 	// Prefixes only for clean paths: "/static/../api/…" is not public (the

@@ -239,3 +239,20 @@ func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
 }
+
+// Behind the login, load balancers still probe /healthz and /readyz without
+// credentials; /metrics takes an API token (Prometheus' authorization).
+func TestOpsEndpointsBehindLogin(t *testing.T) {
+	s := newGuardedServer(t, nil)
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if r := get(t, s, p); r.status != http.StatusOK {
+			t.Errorf("anonymous %s: %d", p, r.status)
+		}
+	}
+	if r := get(t, s, "/metrics"); r.status == http.StatusOK {
+		t.Error("anonymous /metrics served")
+	}
+	if r := send(t, s, "GET", "/metrics", "", nil, "Authorization", "Bearer "+accessToken); r.status != http.StatusOK {
+		t.Errorf("/metrics with an API token: %d", r.status)
+	}
+}
