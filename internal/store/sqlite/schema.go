@@ -12,6 +12,18 @@ import (
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	migrateInitial,
 	migrateTextSearch, // textsearch.go
+	migrateViewIndexes,
+}
+
+// migrateViewIndexes serves the view detail page: a view's actions, errors
+// and resources (Filter.ViewID) without scanning whole tables.
+func migrateViewIndexes(ctx context.Context, tx *sql.Tx) error {
+	for _, table := range []string{"views", "actions", "errors", "resources", "long_tasks", "vitals"} {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE INDEX %[1]s_view ON %[1]s(view_id, date)`, table)); err != nil {
+			return fmt.Errorf("index %s by view: %w", table, err)
+		}
+	}
+	return nil
 }
 
 // eventCommonDDL are the columns every event table shares: what the
