@@ -95,6 +95,7 @@ export function freePort() {
  * @param {boolean} [opts.keepDataDir] keep the data directory after stop() (default: keep it only
  *                                     if REPRISE_E2E_KEEP=1 or the caller passed dataDir)
  * @param {number}  [opts.timeoutMs]   how long to wait for /healthz (default 15 s)
+ * @param {number}  [opts.port]        listen on this port instead of a free one (restarts)
  * @param {boolean} [opts.login]       sign in after start (default true); see sessionCookies()
  * @returns {Promise<{url: string, port: number, dataDir: string, output: () => string,
  *                    stop: () => Promise<void>, password: string, apiToken: string,
@@ -111,7 +112,8 @@ export async function startServer(opts = {}) {
   // Another process can take the port between freePort() and the server's listen: retry.
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    // A fixed port (opts.port) lets a test restart a server where its pages still point.
+    const port = opts.port ?? (await freePort());
     try {
       const env = { REPRISE_ADMIN_PASSWORD: e2ePassword, REPRISE_API_TOKENS: e2eApiToken, ...opts.env };
       const srv = await spawnServer({ ...opts, env, port, dataDir });
