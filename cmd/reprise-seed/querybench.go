@@ -34,6 +34,11 @@ func queryBench(ctx context.Context, dir string, rounds int) error {
 		return fmt.Errorf("no sessions in %s: seed first", dir)
 	}
 	sid := first.Sessions[0].ID
+	views, err := st.SessionEvents(ctx, sid, rum.TypeView)
+	if err != nil || len(views) == 0 {
+		return fmt.Errorf("views of session %s: %d, %v", sid, len(views), err)
+	}
+	vid := views[0].ID
 
 	type q struct {
 		name string
@@ -63,6 +68,8 @@ func queryBench(ctx context.Context, dir string, rounds int) error {
 		{"sessions text 'Ada.4'", sessions(store.Filter{Query: "Ada.4", From: now - day, To: now})},
 		{"session get", func() error { _, err := st.GetSession(ctx, sid); return err }},
 		{"session events", func() error { _, err := st.SessionEvents(ctx, sid); return err }},
+		{"view's resources", events(rum.TypeResource, store.Filter{ViewID: vid})},
+		{"session's errors", events(rum.TypeError, store.Filter{SessionID: sid})},
 		{"views newest", events(rum.TypeView, store.Filter{})},
 		{"views by -loading_time 24h", events(rum.TypeView, store.Filter{Sort: "-loading_time", From: now - day, To: now})},
 		{"views url", events(rum.TypeView, store.Filter{URL: "/checkout", From: now - day, To: now})},
