@@ -2,77 +2,116 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/reprise-rum/reprise/internal/store"
 )
+
+// retentionChunk is how many expired sessions one writer batch deletes:
+// retention of a large store then interleaves with ingest instead of holding
+// the writer (and filling the queue) for minutes.
+const retentionChunk = 500
 
 // Delete removes a session's aggregate and events and marks its segments
 // deleted; their bytes go when DeleteBefore finds their blob file holds no
 // live segment. ErrNotFound if nothing had the id.
 func (s *Store) Delete(ctx context.Context, sessionID string) error {
 	return s.enqueue(ctx, &request{op: func(ctx context.Context, b *batch) (func(), error) {
-		var found int64
-		if err := unindexText(ctx, b.tx, "sessions", `SELECT seq FROM sessions WHERE id = ?`, sessionID); err != nil {
-			return nil, err
-		}
-		res, err := b.tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, sessionID)
+		ids, _ := json.Marshal([]string{sessionID})
+		n, err := deleteSessions(ctx, b.tx, string(ids))
 		if err != nil {
 			return nil, fmt.Errorf("delete session %s: %w", sessionID, err)
 		}
-		n, _ := res.RowsAffected()
-		found += n
-		for _, t := range eventTables {
-			if err := unindexText(ctx, b.tx, t.name, `SELECT seq FROM `+t.name+` WHERE session_id = ?`, sessionID); err != nil {
-				return nil, err
-			}
-			res, err := b.tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE session_id = ?`, sessionID)
-			if err != nil {
-				return nil, fmt.Errorf("delete session %s %s: %w", sessionID, t.name, err)
-			}
-			n, _ := res.RowsAffected()
-			found += n
-		}
-		res, err = b.tx.ExecContext(ctx, `UPDATE segments SET deleted = 1 WHERE session_id = ? AND deleted = 0`, sessionID)
-		if err != nil {
-			return nil, fmt.Errorf("delete session %s segments: %w", sessionID, err)
-		}
-		n, _ = res.RowsAffected()
-		if found+n == 0 {
+		if n == 0 {
 			return nil, fmt.Errorf("delete session %s: %w", sessionID, store.ErrNotFound)
 		}
 		return nil, nil
 	}})
 }
 
+// deleteSessions removes the sessions whose ids are in the JSON array ids,
+// with their events and text index entries, and marks their segments
+// deleted. It returns how many rows of any kind it found.
+func deleteSessions(ctx context.Context, tx *sql.Tx, ids string) (int64, error) {
+	in := `(SELECT value FROM json_each(?))`
+	var found int64
+	exec := func(query string) error {
+		res, err := tx.ExecContext(ctx, query, ids)
+		if err != nil {
+			return fmt.Errorf("%.50s: %w", query, err)
+		}
+		n, _ := res.RowsAffected()
+		found += n
+		return nil
+	}
+	for _, t := range eventTables {
+		if err := unindexText(ctx, tx, t.name, `SELECT seq FROM `+t.name+` WHERE session_id IN `+in, ids); err != nil {
+			return 0, err
+		}
+		if err := exec(`DELETE FROM ` + t.name + ` WHERE session_id IN ` + in); err != nil {
+			return 0, err
+		}
+	}
+	if err := exec(`UPDATE segments SET deleted = 1 WHERE deleted = 0 AND session_id IN ` + in); err != nil {
+		return 0, err
+	}
+	if err := unindexText(ctx, tx, "sessions", `SELECT seq FROM sessions WHERE id IN `+in, ids); err != nil {
+		return 0, err
+	}
+	if err := exec(`DELETE FROM sessions WHERE id IN ` + in); err != nil {
+		return 0, err
+	}
+	return found, nil
+}
+
 // DeleteBefore removes every session that ended before cutoff (ms since
 // epoch), with its events, and marks its segments deleted; then it drops
-// each blob file left without a live segment. It returns how many sessions
-// it removed.
+// each blob file left without a live segment. It works in chunks of
+// retentionChunk sessions, each its own writer batch, and returns how many
+// sessions it removed (also when it stops early on an error).
 func (s *Store) DeleteBefore(ctx context.Context, cutoff int64) (int64, error) {
 	var removed int64
-	err := s.enqueue(ctx, &request{op: func(ctx context.Context, b *batch) (func(), error) {
-		expired := `SELECT id FROM sessions WHERE end_ms < ?`
-		for _, t := range eventTables {
-			if err := unindexText(ctx, b.tx, t.name, `SELECT seq FROM `+t.name+` WHERE session_id IN (`+expired+`)`, cutoff); err != nil {
-				return nil, err
+	for {
+		var n int64
+		err := s.enqueue(ctx, &request{op: func(ctx context.Context, b *batch) (func(), error) {
+			var ids []string
+			rows, err := b.tx.QueryContext(ctx, `SELECT id FROM sessions WHERE end_ms < ? LIMIT ?`, cutoff, retentionChunk)
+			if err != nil {
+				return nil, fmt.Errorf("retention: expired sessions: %w", err)
 			}
-			if _, err := b.tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE session_id IN (`+expired+`)`, cutoff); err != nil {
-				return nil, fmt.Errorf("retention %s: %w", t.name, err)
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("retention: expired sessions: %w", err)
+				}
+				ids = append(ids, id)
 			}
-		}
-		if _, err := b.tx.ExecContext(ctx, `UPDATE segments SET deleted = 1 WHERE deleted = 0 AND session_id IN (`+expired+`)`, cutoff); err != nil {
-			return nil, fmt.Errorf("retention segments: %w", err)
-		}
-		if err := unindexText(ctx, b.tx, "sessions", `SELECT seq FROM sessions WHERE end_ms < ?`, cutoff); err != nil {
-			return nil, err
-		}
-		res, err := b.tx.ExecContext(ctx, `DELETE FROM sessions WHERE end_ms < ?`, cutoff)
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, fmt.Errorf("retention: expired sessions: %w", err)
+			}
+			if len(ids) == 0 {
+				return nil, nil
+			}
+			js, _ := json.Marshal(ids)
+			if _, err := deleteSessions(ctx, b.tx, string(js)); err != nil {
+				return nil, fmt.Errorf("retention: %w", err)
+			}
+			n = int64(len(ids))
+			return nil, nil
+		}})
 		if err != nil {
-			return nil, fmt.Errorf("retention sessions: %w", err)
+			return removed, err
 		}
-		removed, _ = res.RowsAffected()
-
+		removed += n
+		if n < retentionChunk {
+			break
+		}
+	}
+	err := s.enqueue(ctx, &request{op: func(ctx context.Context, b *batch) (func(), error) {
 		drop, err := s.droppableFiles(ctx, b)
 		if err != nil {
 			return nil, err

@@ -299,3 +299,39 @@ func TestTextSearchMigrationBackfills(t *testing.T) {
 		t.Fatalf("view by text after migration: %d, %v", len(page.Events), err)
 	}
 }
+
+func TestDeleteBeforeInChunks(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	defer s.Close()
+	const old = 2*retentionChunk + 17
+	var evs []rum.Event
+	for i := range old + 5 {
+		date := int64(1000 + i)
+		if i >= old {
+			date = 1_000_000 // the five that stay
+		}
+		evs = append(evs, rum.Event{Type: rum.TypeError, ID: fmt.Sprintf("e%d", i), SessionID: fmt.Sprintf("s%d", i), Date: date,
+			Error: &rum.ErrorFields{Message: "boom"}})
+	}
+	if err := s.AppendEvents(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Stats().Batches
+	n, err := s.DeleteBefore(ctx, 500_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != old {
+		t.Fatalf("DeleteBefore removed %d, want %d", n, old)
+	}
+	if batches := s.Stats().Batches - before; batches < 3 {
+		t.Fatalf("retention ran in %d writer batches, want one per chunk of %d", batches, retentionChunk)
+	}
+	page, err := s.ListSessions(ctx, store.Filter{Limit: 1000})
+	if err != nil || len(page.Sessions) != 5 {
+		t.Fatalf("%d sessions left (%v), want 5", len(page.Sessions), err)
+	}
+	if page, _ := s.ListEvents(ctx, rum.TypeError, store.Filter{Query: "boom", Limit: 1000}); len(page.Events) != 5 {
+		t.Fatalf("%d errors left, want 5", len(page.Events))
+	}
+}
