@@ -2,6 +2,7 @@
 //
 //	reprise serve [--config FILE] [--listen ADDR] [--data-dir DIR] [--demo] …
 //	reprise gc [--config FILE] [--data-dir DIR] [--retention-max-age 720h]
+//	reprise delete --session ID [--config FILE] [--data-dir DIR]
 //	reprise version
 package main
 
@@ -30,6 +31,8 @@ func main() {
 const usage = `usage:
   reprise serve [flags]   start the server (reprise serve -h lists the flags)
   reprise gc [flags]      delete sessions older than retention.max_age (stop serve first)
+  reprise delete --session ID [flags]
+                          erase a session's events and replay (stop serve first)
   reprise version         print the version
 `
 
@@ -43,6 +46,8 @@ func run(args []string, lookupEnv func(string) (string, bool), stdout, stderr io
 		return serve(args[1:], lookupEnv, stderr)
 	case "gc":
 		return gc(args[1:], lookupEnv, stdout, stderr)
+	case "delete":
+		return deleteCmd(args[1:], lookupEnv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "reprise", versionString())
 		return 0

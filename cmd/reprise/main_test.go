@@ -21,6 +21,9 @@ func TestRunCommands(t *testing.T) {
 		{args: []string{"serve", "--config", "/nonexistent.toml"}, code: 2, errOut: "read config"},
 		{args: []string{"help"}, code: 0, out: "reprise serve"},
 		{args: []string{"gc", "--data-dir", t.TempDir()}, code: 1, errOut: "retention.max_age is 0"},
+		{args: []string{"delete", "--data-dir", t.TempDir()}, code: 2, errOut: "--session ID is required"},
+		{args: []string{"delete", "--session"}, code: 2, errOut: "needs an argument"},
+		{args: []string{"delete", "--session", "nope", "--data-dir", t.TempDir()}, code: 1, errOut: "session nope: not found"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(tc.args, noEnv, &out, &errOut)

@@ -59,6 +59,9 @@ type App struct {
 	ID             string   `toml:"id"`
 	ClientToken    string   `toml:"client_token"`
 	AllowedOrigins []string `toml:"allowed_origins"`
+	// MinReplayPrivacyLevel overrides redact.min_replay_privacy_level for
+	// this application ("" keeps the global one).
+	MinReplayPrivacyLevel string `toml:"min_replay_privacy_level"`
 }
 
 // Retention deletes sessions that ended more than MaxAge ago, with their
@@ -128,8 +131,10 @@ func Default() Config {
 			SessionReplayEndpoints: []string{"/v1/write/rum/replay"},
 			DatadogProxy:           "/v1/datadog",
 		},
-		Limits:    DefaultLimits(),
-		Redact:    Redact{Cards: true, Emails: true},
+		Limits: DefaultLimits(),
+		// Private by default: replays recorded with inputs shown are refused
+		// unless the operator lowers the minimum.
+		Redact:    Redact{Cards: true, Emails: true, MinReplayPrivacyLevel: "mask-user-input"},
 		Retention: Retention{Interval: Duration(time.Hour)},
 	}
 }
@@ -194,7 +199,7 @@ func (c Config) Validate() error {
 	if _, err := redact.ParsePatterns(c.Redact.Patterns); err != nil {
 		errs = append(errs, err)
 	}
-	if err := (redact.SegmentPolicy{Minimum: c.Redact.MinReplayPrivacyLevel}).Validate(); err != nil {
+	if err := c.SegmentPolicy().Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.Retention.MaxAge < 0 || c.Retention.Interval < 0 {
@@ -227,3 +232,17 @@ func (d Duration) String() string { return time.Duration(d).String() }
 
 // Set implements flag.Value.
 func (d *Duration) Set(s string) error { return d.UnmarshalText([]byte(s)) }
+
+// SegmentPolicy is the replay privacy minimum, global and per application.
+func (c Config) SegmentPolicy() redact.SegmentPolicy {
+	p := redact.SegmentPolicy{Minimum: c.Redact.MinReplayPrivacyLevel}
+	for _, a := range c.Apps {
+		if a.MinReplayPrivacyLevel != "" {
+			if p.PerApp == nil {
+				p.PerApp = map[string]string{}
+			}
+			p.PerApp[a.ID] = a.MinReplayPrivacyLevel
+		}
+	}
+	return p
+}

@@ -152,13 +152,43 @@ min_replay_privacy_level = "mask-user-input"
 	if err != nil || !reflect.DeepEqual(cfg.Redact.Patterns, []string{"a=x{1,2}", "b=y"}) {
 		t.Fatalf("patterns from a flag: %q, %v", cfg.Redact.Patterns, err)
 	}
-	if d := Default().Redact; !d.Cards || !d.Emails {
-		t.Fatalf("default redaction %+v: cards and emails should be on", d)
+	if d := Default().Redact; !d.Cards || !d.Emails || d.MinReplayPrivacyLevel != "mask-user-input" {
+		t.Fatalf("default redaction %+v: cards and emails on, replays at least mask-user-input", d)
 	}
 	for _, args := range [][]string{{"--redact-patterns", "bad=("}, {"--min-replay-privacy-level", "blur"}} {
 		if _, err := Load(args, env(nil), io.Discard); err == nil {
 			t.Errorf("Load(%q) accepted", args)
 		}
+	}
+}
+
+func TestLoadAppReplayPrivacy(t *testing.T) {
+	path := writeFile(t, `
+[redact]
+min_replay_privacy_level = "allow"
+[[apps]]
+id = "bank"
+min_replay_privacy_level = "mask"
+[[apps]]
+id = "shop"
+`)
+	cfg, err := Load([]string{"--config", path}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cfg.SegmentPolicy()
+	if p.Minimum != "allow" || !reflect.DeepEqual(p.PerApp, map[string]string{"bank": "mask"}) {
+		t.Fatalf("SegmentPolicy = %+v", p)
+	}
+	if err := p.Check("bank", "mask-user-input"); err == nil {
+		t.Error("bank accepted a mask-user-input segment")
+	}
+	if err := p.Check("shop", "allow"); err != nil {
+		t.Errorf("shop refused allow: %v", err)
+	}
+	bad := writeFile(t, "[[apps]]\nid = \"x\"\nmin_replay_privacy_level = \"blur\"\n")
+	if _, err := Load([]string{"--config", bad}, env(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "blur") {
+		t.Errorf("unknown per-app level: err = %v", err)
 	}
 }
 

@@ -21,13 +21,17 @@ import (
 type Config struct {
 	Reader   store.Reader
 	Streamer *replay.Streamer
-	Logger   *slog.Logger
+	// Deleter serves DELETE /api/v1/sessions/{id} (erasure requests); nil
+	// answers 400.
+	Deleter store.Deleter
+	Logger  *slog.Logger
 }
 
 // API serves /api/v1. The server's route table maps paths to its methods.
 type API struct {
 	reader   store.Reader
 	streamer *replay.Streamer
+	deleter  store.Deleter
 	log      *slog.Logger
 }
 
@@ -40,7 +44,7 @@ func New(cfg Config) (*API, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &API{reader: cfg.Reader, streamer: cfg.Streamer, log: log}, nil
+	return &API{reader: cfg.Reader, streamer: cfg.Streamer, deleter: cfg.Deleter, log: log}, nil
 }
 
 // apiFunc is the one shape of every JSON handler.

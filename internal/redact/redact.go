@@ -39,6 +39,9 @@ type Config struct {
 	Cards    bool      // Luhn-checked card numbers
 	Emails   bool      // email addresses, also percent-encoded
 	Patterns []Pattern // site-specific regular expressions, applied before the built-ins
+	// Observe, when set, is told every addition to a counter (a metrics
+	// exporter's hook); it must be quick and safe for concurrent use.
+	Observe func(pattern string, n int64)
 }
 
 // DefaultConfig is what the collector runs with unless told otherwise.
@@ -200,8 +203,21 @@ func (r *Redactor) add(hits []int) {
 	for i, n := range hits {
 		if n > 0 {
 			r.counts[i].Add(int64(n))
+			if r.cfg.Observe != nil {
+				r.cfg.Observe(r.names[i], int64(n))
+			}
 		}
 	}
+}
+
+// Names lists the pattern names, built-ins first, as Counts does.
+func (r *Redactor) Names() []string {
+	cs := r.Counts()
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Pattern
+	}
+	return out
 }
 
 // emailRe matches an address, or one percent-encoded in a URL (%40 for @).

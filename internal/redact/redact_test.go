@@ -196,6 +196,23 @@ func TestCountsAccumulate(t *testing.T) {
 	}
 }
 
+func TestObserve(t *testing.T) {
+	seen := map[string]int64{}
+	cfg := DefaultConfig()
+	cfg.Observe = func(p string, n int64) { seen[p] += n }
+	r, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.String("4111111111111111 and 5555555555554444, a@b.io")
+	if seen["card"] != 2 || seen["email"] != 1 || len(seen) != 2 {
+		t.Fatalf("Observe saw %v", seen)
+	}
+	if got := strings.Join(r.Names(), ","); got != "card,email" {
+		t.Fatalf("Names = %s", got)
+	}
+}
+
 func BenchmarkStringClean(b *testing.B) {
 	r := newDefault(b)
 	s := "TypeError: Cannot read properties of undefined (reading 'price') at https://shop.example/assets/app.3f9a1c.js:120:33"

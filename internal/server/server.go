@@ -17,6 +17,7 @@ import (
 	"github.com/reprise-rum/reprise/internal/config"
 	"github.com/reprise-rum/reprise/internal/ddreplay"
 	"github.com/reprise-rum/reprise/internal/ingest"
+	reprisemetrics "github.com/reprise-rum/reprise/internal/metrics"
 	"github.com/reprise-rum/reprise/internal/query"
 	"github.com/reprise-rum/reprise/internal/redact"
 	"github.com/reprise-rum/reprise/internal/replay"
@@ -70,7 +71,7 @@ func New(d Deps) (*Server, error) {
 	s.ops = newOps(d.Config, d.Store, func() ingest.StatsSnapshot { return s.ingest.Stats() })
 	appender := timedAppender{st: d.Store, h: s.ops.appendSeconds}
 
-	redactor, err := newRedactor(d.Config.Redact)
+	redactor, err := newRedactor(d.Config.Redact, s.ops.reg)
 	if err != nil {
 		return nil, err
 	}
@@ -80,15 +81,18 @@ func New(d Deps) (*Server, error) {
 		Segments:      appender,
 		ReplayEnabled: len(d.Config.RUM.SessionReplayEndpoints) > 0,
 		Redactor:      redactor,
-		SegmentPolicy: redact.SegmentPolicy{Minimum: d.Config.Redact.MinReplayPrivacyLevel},
+		SegmentPolicy: d.Config.SegmentPolicy(),
 		Logger:        log,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.ingest = ing
+	// Erasure requests (DELETE /api/v1/sessions/{id}) need the store's delete side.
+	deleter, _ := d.Store.(store.Deleter)
 	api, err := query.New(query.Config{
-		Reader: d.Store,
+		Reader:  d.Store,
+		Deleter: deleter,
 		Streamer: &replay.Streamer{
 			Reader:               d.Store,
 			NewConverter:         func() replay.Converter { return ddreplay.NewViewConverter() },
@@ -229,8 +233,9 @@ func GC(ctx context.Context, cfg config.Config) (retention.Result, error) {
 }
 
 // newRedactor builds the second privacy pass from configuration; nil when
-// every pattern is off.
-func newRedactor(c config.Redact) (*redact.Redactor, error) {
+// every pattern is off. Its counts go to /metrics as
+// reprise_redactions_total{pattern} (and to /healthz through ingest).
+func newRedactor(c config.Redact, reg *reprisemetrics.Registry) (*redact.Redactor, error) {
 	patterns, err := redact.ParsePatterns(c.Patterns)
 	if err != nil {
 		return nil, err
@@ -238,5 +243,20 @@ func newRedactor(c config.Redact) (*redact.Redactor, error) {
 	if !c.Cards && !c.Emails && len(patterns) == 0 {
 		return nil, nil
 	}
-	return redact.New(redact.Config{Cards: c.Cards, Emails: c.Emails, Patterns: patterns})
+	rc := redact.Config{Cards: c.Cards, Emails: c.Emails, Patterns: patterns}
+	var counter *reprisemetrics.Counter
+	if reg != nil {
+		counter = reg.NewCounter("reprise_redactions_total", "Matches the collector replaced in RUM events, by pattern (card, email, configured names).", "pattern")
+		rc.Observe = func(pattern string, n int64) { counter.Add(float64(n), pattern) }
+	}
+	r, err := redact.New(rc)
+	if err != nil {
+		return nil, err
+	}
+	if counter != nil {
+		for _, name := range r.Names() {
+			counter.Add(0, name) // every pattern shows from the start, at 0
+		}
+	}
+	return r, nil
 }

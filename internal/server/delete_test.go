@@ -1,0 +1,107 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reprise-rum/reprise/internal/config"
+	"github.com/reprise-rum/reprise/internal/store"
+	"github.com/reprise-rum/reprise/internal/store/sqlite"
+)
+
+// postSession stores two events and one replay segment of session id.
+func postSession(tb testing.TB, s *Server, id string) {
+	tb.Helper()
+	body := rumEvent("view", id, "v-"+id, 1_700_000_000_000) + "\n" + rumEvent("error", id, "e-"+id, 1_700_000_000_500) + "\n"
+	if res := send(tb, s, http.MethodPost, "/v1/write/rum", "text/plain", []byte(body)); res.status != http.StatusAccepted {
+		tb.Fatalf("rum intake: %d %s", res.status, res.raw)
+	}
+	seg := `{"records":[{"type":4,"timestamp":1700000000000,"data":{"href":"https://x.test/","width":800,"height":600}},{"type":2,"timestamp":1700000000001,"data":{"node":{"type":0,"id":1,"childNodes":[]},"initialOffset":{"top":0,"left":0}}}]}`
+	form, ct := multipartOf(tb,
+		part{name: "segment", filename: id + "-1", contentType: "application/octet-stream", data: string(zlibOf([]byte(seg)))},
+		part{name: "event", filename: "blob", contentType: "application/json", data: `{"application":{"id":"app"},"session":{"id":"` + id + `"},"view":{"id":"v-` + id + `"},"start":1700000000000,"end":1700000000001,"records_count":2,"has_full_snapshot":true,"index_in_view":0,"source":"browser","format":"rrweb","privacy_level":"mask-user-input"}`},
+	)
+	if res := send(tb, s, http.MethodPost, "/v1/write/rum/replay", ct, form); res.status != http.StatusAccepted {
+		tb.Fatalf("replay intake: %d %s", res.status, res.raw)
+	}
+}
+
+func TestDeleteSessionAPI(t *testing.T) {
+	s := newTestServer(t, nil)
+	postSession(t, s, "s-erase")
+	postSession(t, s, "s-keep")
+	if res := get(t, s, "/api/v1/sessions/s-erase"); res.status != http.StatusOK {
+		t.Fatalf("before: GET session = %d %s", res.status, res.raw)
+	}
+
+	res := send(t, s, http.MethodDelete, "/api/v1/sessions/s-erase", "", nil)
+	if res.status != http.StatusOK || !strings.Contains(string(res.raw), `"deleted":true`) {
+		t.Fatalf("DELETE = %d %s", res.status, res.raw)
+	}
+	for _, p := range []string{"/api/v1/sessions/s-erase", "/api/v1/errors/e-s-erase"} {
+		if res := get(t, s, p); res.status != http.StatusNotFound {
+			t.Errorf("after: GET %s = %d %s, want 404", p, res.status, res.raw)
+		}
+	}
+	if res := get(t, s, "/api/v1/sessions/s-erase/events"); strings.Contains(string(res.raw), "e-s-erase") {
+		t.Errorf("after: events still served: %s", res.raw)
+	}
+	if res := get(t, s, "/api/v1/sessions/s-erase/segments"); strings.Contains(string(res.raw), `"session_id":"s-erase"`) {
+		t.Errorf("after: segments still listed: %s", res.raw)
+	}
+	// The other session is untouched, replay included.
+	if res := get(t, s, "/api/v1/sessions/s-keep/replay"); res.status != http.StatusOK || !strings.Contains(string(res.raw), "x.test") {
+		t.Errorf("other session's replay: %d %s", res.status, res.raw)
+	}
+	if res := send(t, s, http.MethodDelete, "/api/v1/sessions/s-erase", "", nil); res.status != http.StatusNotFound {
+		t.Errorf("second DELETE = %d, want 404", res.status)
+	}
+}
+
+func TestDeleteSessionsCommand(t *testing.T) {
+	cfg := config.Default()
+	dir := t.TempDir()
+	cfg.DataDir = dir
+	st, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{Config: cfg, Store: st, Logger: quiet, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	postSession(t, s, "only")
+	if err := st.Close(); err != nil { // as `reprise delete` wants: serve stopped
+		t.Fatal(err)
+	}
+	blobs, _ := filepath.Glob(filepath.Join(dir, "segments", "*"))
+	if len(blobs) == 0 {
+		t.Fatal("no blob file written")
+	}
+
+	if err := DeleteSessions(context.Background(), cfg, []string{"only"}); err != nil {
+		t.Fatal(err)
+	}
+	// The session had its blob file to itself: the bytes are gone too.
+	for _, b := range blobs {
+		if _, err := os.Stat(b); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("blob file %s still there (%v)", b, err)
+		}
+	}
+	st, err = sqlite.Open(context.Background(), dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.GetSession(context.Background(), "only"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetSession after delete: %v, want ErrNotFound", err)
+	}
+	if err := DeleteSessions(context.Background(), cfg, []string{"only"}); err == nil {
+		t.Error("deleting an unknown session: no error")
+	}
+}
