@@ -108,7 +108,10 @@ type Limits struct {
 	// MaxInflightRequests and MaxInflightBytes bound the intake requests
 	// being handled at once, by count and by declared body size (a body of
 	// unknown length counts as max_body_bytes); past either, intake answers
-	// 429 with Retry-After instead of queueing, so memory stays bounded.
+	// 429 with Retry-After instead of queueing, so memory stays bounded:
+	// about max_inflight_bytes plus max_inflight_requests times twice
+	// max_decompressed_bytes (an inflating buffer grows by doubling) in the
+	// worst case of every request being a zip bomb.
 	MaxInflightRequests int   `toml:"max_inflight_requests"`
 	MaxInflightBytes    int64 `toml:"max_inflight_bytes"`
 }
@@ -151,7 +154,7 @@ func DefaultLimits() Limits {
 		MaxRecordsPerSegment: 100_000,
 		MaxFieldBytes:        256 << 10,
 		MaxJSONDepth:         64,
-		MaxInflightRequests:  256,
+		MaxInflightRequests:  64,
 		MaxInflightBytes:     256 << 20,
 	}
 }
