@@ -256,3 +256,34 @@ func TestOpsEndpointsBehindLogin(t *testing.T) {
 		t.Errorf("/metrics with an API token: %d", r.status)
 	}
 }
+
+// One process per data directory: gc refuses to run beside serve, and a
+// second serve refuses to start.
+func TestDataDirIsLocked(t *testing.T) {
+	cfg := config.Default()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	cfg.Retention.MaxAge = config.Duration(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, cfg, quiet, "test", ready) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("Run: %v", err)
+	}
+	if _, err := GC(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("gc beside serve: %v", err)
+	}
+	if err := Run(context.Background(), cfg, quiet, "test", nil); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("second serve: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := GC(context.Background(), cfg); err != nil {
+		t.Errorf("gc after serve stopped: %v", err)
+	}
+}

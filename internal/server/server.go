@@ -129,7 +129,12 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // acknowledged only once durable), then close the store. ready, if not nil,
 // receives the listening address once requests are accepted.
 func Run(ctx context.Context, cfg config.Config, log *slog.Logger, version string, ready chan<- string) error {
-	// 1. Storage.
+	// 1. Storage, ours alone (lock.go).
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
 	if err != nil {
 		return fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
@@ -221,6 +226,11 @@ func GC(ctx context.Context, cfg config.Config) (retention.Result, error) {
 	if cfg.Retention.MaxAge <= 0 {
 		return retention.Result{}, errors.New("retention.max_age is 0 (keep everything): set it, e.g. --retention-max-age 720h")
 	}
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return retention.Result{}, err
+	}
+	defer unlock()
 	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
 	if err != nil {
 		return retention.Result{}, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
