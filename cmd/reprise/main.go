@@ -1,7 +1,7 @@
 // Command reprise is the self-hosted session replay and RUM server.
 //
 //	reprise serve [--config FILE] [--listen ADDR] [--data-dir DIR] [--demo] …
-//	reprise gc [--config FILE] [--data-dir DIR] [--retention-max-age 720h]
+//	reprise gc [--config FILE] [--data-dir DIR] [--older-than 720h]
 //	reprise delete --session ID [--config FILE] [--data-dir DIR]
 //	reprise version
 package main
@@ -15,7 +15,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
 
 	"github.com/reprise-rum/reprise/internal/config"
 	"github.com/reprise-rum/reprise/internal/server"
@@ -74,24 +73,6 @@ func serve(args []string, lookupEnv func(string) (string, bool), stderr io.Write
 		log.Error("reprise serve failed", "err", err)
 		return 1
 	}
-	return 0
-}
-
-func gc(args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
-	cfg, err := config.LoadCommand("reprise gc", args, lookupEnv, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "reprise gc: %v\n", err)
-		return 2
-	}
-	newLogger(cfg, stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	res, err := server.GC(ctx, cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "reprise gc: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "removed %d sessions that ended before %s (%s)\n", res.Sessions, res.Cutoff.UTC().Format(time.RFC3339), res.Took.Round(time.Millisecond))
 	return 0
 }
 
