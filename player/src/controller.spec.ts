@@ -114,6 +114,7 @@ function setup(opts: Partial<ControllerOptions> & { replay?: (from: number, to: 
     stretches: () => [],
     clock,
     createEngine,
+    headMs: 0,
     ...opts,
   });
   const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -244,6 +245,51 @@ describe('controller', () => {
     expect(ctl.state().gap).toBe(false);
     expect(errors).toEqual([1]);
     expect(engines[engines.length - 1].firstTs).toBe(t0 + 10 * min);
+  });
+
+  it('shows the head of a far window first, then appends the rest to the same engine', async () => {
+    const asked: [number, number][] = [];
+    const gate: (() => void)[] = [];
+    const replay = (from: number, to: number) =>
+      new Promise<ReplayChunk>((resolve) => {
+        asked.push([from - t0, to - t0]);
+        const go = () => resolve({ events: windowEvents(from, to + 1), missing: [] });
+        // The whole window waits until the test lets it go.
+        if (to - from > 200_000) gate.push(go);
+        else go();
+      });
+    const { ctl, engines, advance } = setup({ replay, headMs: 10_000 });
+    ctl.seek(t0 + 11 * min);
+    await advance(200);
+    expect(asked).toEqual([
+      [10 * min, 11 * min + 10_000],
+      [10 * min, 15 * min - 1],
+    ]);
+    expect(engines).toHaveLength(1);
+    expect(engines[0].calls).toEqual([`pause@${11 * min}`]);
+    ctl.play();
+    await advance(15_000);
+    // Held at the end of the head until the rest arrives.
+    expect(ctl.state()).toMatchObject({ buffering: true, position: t0 + 11 * min + 10_000 });
+    gate.forEach((go) => go());
+    await advance(2000);
+    expect(engines).toHaveLength(1);
+    expect(engines[0].appended).toBe(1);
+    expect(ctl.state().buffering).toBe(false);
+    expect(ctl.state().position - t0).toBeGreaterThan(11 * min + 11_000);
+  });
+
+  it('reads the whole window at once when the head would be most of it', async () => {
+    const asked: number[] = [];
+    const replay = async (from: number, to: number) => {
+      asked.push(to - from);
+      return { events: windowEvents(from, to + 1), missing: [] };
+    };
+    const { ctl, advance } = setup({ replay, headMs: 10_000 });
+    ctl.seek(t0 + 14 * min + 55_000);
+    await advance(200);
+    // One read of window 2, whole (then window 3, which starts 5 s later, ahead of the playhead).
+    expect(asked[0]).toBe(5 * min - 1);
   });
 
   it('stops at the end and plays again from the start', async () => {

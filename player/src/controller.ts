@@ -8,7 +8,7 @@ import { createEngine, type Engine } from './engine';
 import { skipTarget, type Stretch } from './activity';
 import type { WindowLoader } from './loader';
 import { prepareChunk, windowEndMarker, type Meta, type PreparedChunk } from './prepare';
-import type { ReplayChunk } from './types';
+import type { ReplayChunk, ReplayEvent } from './types';
 import { windowAt, type ReplayWindow } from './windows';
 
 export interface PlayerState {
@@ -56,6 +56,11 @@ export interface ControllerOptions {
   maxEngineEvents?: number;
   /** Fetch the next window this long (real time) before the playhead reaches it. */
   prefetchMs?: number;
+  /**
+   * On a cold open or far seek, first read the window only up to this far
+   * past the target (session time) and show it, then the whole window. 0: off.
+   */
+  headMs?: number;
 }
 
 export interface Controller {
@@ -83,6 +88,10 @@ export function createController(o: ControllerOptions): Controller {
   const maxEvents = o.maxEngineEvents ?? 150_000;
   const prefetchMs = o.prefetchMs ?? 20_000;
   const appendLeadMs = Math.min(prefetchMs, 3_000);
+  const headMs = o.headMs ?? 10_000;
+  // > 0 while the engine holds only the head of its last window, up to this time.
+  let partialTo = 0;
+  const heading = new Set<number>(); // windows whose head is being read
   let builtAt = -Infinity;
   let pos = o.start;
   let playing = false;
@@ -118,8 +127,11 @@ export function createController(o: ControllerOptions): Controller {
     if (i < 0 || i >= windows.length || failed.has(i) || o.loader.get(i) || o.loader.loading(i)) return;
     o.loader.load(i).then(
       () => {
+        if (destroyed) return;
+        // The engine shows this window's head: give it the rest.
+        if (partialTo && engine && engLast === i) completeHead(i);
         // The playhead is waiting for this window: show it now, not a frame later.
-        if (!destroyed && windowAt(windows, pos) === i && !covers(i)) ensureEngine();
+        else if (windowAt(windows, pos) === i && !covers(i)) ensureEngine();
       },
       (err) => {
         failed.add(i);
@@ -128,7 +140,9 @@ export function createController(o: ControllerOptions): Controller {
     );
   };
 
-  const covers = (i: number) => engine !== null && i >= engFirst && i <= engLast;
+  // Past the head of a partly read window, the engine has nothing to show yet.
+  const covers = (i: number) =>
+    engine !== null && i >= engFirst && i <= engLast && !(partialTo && i === engLast && pos > partialTo);
 
   /** A window the clock may play through: loaded (playable or not) or failed. */
   const ready = (i: number) => covers(i) || failed.has(i) || o.loader.get(i) !== undefined;
@@ -138,6 +152,7 @@ export function createController(o: ControllerOptions): Controller {
     let i = windowAt(windows, pos);
     if (i < 0) return o.end;
     if (!ready(i)) return pos;
+    if (partialTo && i === engLast && covers(i)) return Math.max(pos, partialTo);
     while (i + 1 < windows.length && ready(i + 1)) i++;
     return i + 1 < windows.length ? windows[i].to : Math.max(o.end, windows[i].to);
   };
@@ -170,14 +185,20 @@ export function createController(o: ControllerOptions): Controller {
   // buildAt makes a fresh engine from window i (whose chunk is loaded) at the playhead.
   const buildAt = (i: number) => {
     const p = prepared(i);
+    build(i, p && p.playable ? p.events.concat(windowEndMarker(windows[i].to - 1)) : null, 0);
+  };
+
+  // build replaces the engine with one over events (window i, or its head up
+  // to headTo), showing the playhead; null events drop the engine (a gap).
+  const build = (i: number, events: ReplayEvent[] | null, headTo: number) => {
     const old = engine;
     engine = null;
     engFirst = engLast = -1;
-    if (!p || !p.playable || p.events.length === 0) {
+    partialTo = 0;
+    if (!events || events.length < 2) {
       if (old) retire(old, null);
       return;
     }
-    const events = p.events.concat(windowEndMarker(windows[i].to - 1));
     performance.mark('reprise:build');
     let fresh: Engine;
     try {
@@ -190,6 +211,7 @@ export function createController(o: ControllerOptions): Controller {
     }
     engine = fresh;
     engFirst = engLast = i;
+    partialTo = headTo;
     builtAt = clock.now();
     o.onEngine?.(fresh);
     performance.mark('reprise:built');
@@ -197,6 +219,46 @@ export function createController(o: ControllerOptions): Controller {
     else fresh.pauseAt(pos);
     performance.mark('reprise:applied');
     if (old) retire(old, fresh);
+  };
+
+  // readHead reads window i up to a little past the playhead and shows that,
+  // then the whole window: the first picture needs only the head.
+  const readHead = (i: number) => {
+    const w = windows[i];
+    const to = Math.floor(Math.max(pos, w.from) + headMs);
+    if (headMs <= 0 || to >= w.to - 1 - headMs) {
+      load(i); // the head would be most of the window
+      return;
+    }
+    heading.add(i);
+    o.loader.head(i, to).then(
+      (chunk) => {
+        heading.delete(i);
+        load(i);
+        if (destroyed || o.loader.get(i) || covers(i) || windowAt(windows, pos) !== i || pos > to) return;
+        const p = prepareChunk(chunk.events, to + 1, metaAfter.get(i - 1) ?? null);
+        if (p.playable) build(i, p.events, to);
+      },
+      () => {
+        heading.delete(i);
+        load(i); // the whole window may still be readable
+      },
+    );
+  };
+
+  // completeHead appends the rest of window i to the engine that shows its head.
+  const completeHead = (i: number) => {
+    const p = prepared(i);
+    if (!engine || !p || !p.playable) {
+      buildAt(i);
+      return;
+    }
+    const from = partialTo;
+    partialTo = 0;
+    engine.append(p.events.filter((e) => e.timestamp > from).concat(windowEndMarker(windows[i].to - 1)));
+    // A seek went past the head meanwhile, or rrweb ran out of head: catch up.
+    if (pos > from) alignEngine();
+    else if (playing && engine.finished()) engine.playAt(pos);
   };
 
   // ensureEngine makes sure the engine covers the playhead's window, loading it if needed.
@@ -209,7 +271,7 @@ export function createController(o: ControllerOptions): Controller {
       return;
     }
     if (!o.loader.get(i)) {
-      load(i);
+      if (!o.loader.loading(i) && !heading.has(i)) readHead(i);
       return;
     }
     buildAt(i);
@@ -226,7 +288,7 @@ export function createController(o: ControllerOptions): Controller {
       load(next);
       return;
     }
-    if (!engine || !covers(cur) || engLast !== next - 1) return;
+    if (!engine || !covers(cur) || engLast !== next - 1 || partialTo) return;
     // Appending costs rrweb a state-machine step per event (tens of ms for a
     // window): do it close to the boundary, and never in the frames right
     // after a build, which belong to showing the seek's picture.
@@ -250,6 +312,7 @@ export function createController(o: ControllerOptions): Controller {
   const state = (): PlayerState => {
     const i = windowAt(windows, pos);
     const loading = i >= 0 && !covers(i) && !failed.has(i) && o.loader.get(i) === undefined;
+    // (a partly read window past its head counts as loading: its rest is on the way)
     return {
       position: pos,
       start: o.start,

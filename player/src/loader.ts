@@ -11,6 +11,11 @@ export interface WindowLoader {
   /** Loads a window (once; concurrent callers share the request). */
   load(index: number): Promise<ReplayChunk>;
   loading(index: number): boolean;
+  /**
+   * Reads only the head of a window, from its start up to `to` (inclusive),
+   * for a first picture sooner; not cached.
+   */
+  head(index: number, to: number): Promise<ReplayChunk>;
   /** Drops cached windows outside [from, to]. */
   retain(from: number, to: number): void;
   cached(): number[];
@@ -27,6 +32,11 @@ export function createWindowLoader(api: PlayerApi, windows: ReplayWindow[], opts
   return {
     get: (i) => cache.get(i),
     loading: (i) => inflight.has(i),
+    head(i, to) {
+      const w = windows[i];
+      if (!w) return Promise.reject(new Error(`no replay window ${i}`));
+      return api.replay(w.from, to);
+    },
     load(i) {
       const hit = cache.get(i);
       if (hit) return Promise.resolve(hit);
