@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/reprise-rum/reprise/internal/config"
+	"github.com/reprise-rum/reprise/internal/rum"
+	"github.com/reprise-rum/reprise/internal/store/sqlite"
 )
 
 func TestMetricsEndpoint(t *testing.T) {
@@ -285,5 +287,76 @@ func TestDataDirIsLocked(t *testing.T) {
 	}
 	if _, err := GC(context.Background(), cfg); err != nil {
 		t.Errorf("gc after serve stopped: %v", err)
+	}
+}
+
+// blockedStore is a store whose write path has stalled (a slow disk).
+type blockedStore struct {
+	Store
+	release chan struct{}
+}
+
+func (b *blockedStore) AppendEvents(ctx context.Context, evs []rum.Event) error {
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return b.Store.AppendEvents(ctx, evs)
+}
+
+// When the write path falls behind, intake answers 429 with Retry-After
+// once max_inflight_requests wait on it, instead of piling requests up; the
+// waiting ones are stored once it catches up.
+func TestStalledWritePathAnswers429(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Limits.MaxInflightRequests = 8
+	st, err := sqlite.Open(context.Background(), cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	bs := &blockedStore{Store: st, release: make(chan struct{})}
+	srv, err := New(Deps{Config: cfg, Store: bs, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	codes := make(chan int, 40)
+	for i := 0; i < 40; i++ {
+		go func() {
+			body := rumEvent("view", fmt.Sprintf("stall-%d", i), fmt.Sprintf("v-%d", i), 1700000000000)
+			resp, err := http.Post(ts.URL+"/v1/write/rum", "text/plain", strings.NewReader(body))
+			if err != nil {
+				codes <- 0
+				return
+			}
+			if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+				codes <- -1
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	count := map[int]int{}
+	// The refusals come at once, while the write path is still stalled.
+	for i := 0; i < 32; i++ {
+		select {
+		case c := <-codes:
+			count[c]++
+		case <-time.After(10 * time.Second):
+			t.Fatalf("requests hang instead of being refused: %v", count)
+		}
+	}
+	if count[http.StatusTooManyRequests] != 32 {
+		t.Fatalf("while stalled: %v, want 32 × 429", count)
+	}
+	close(bs.release)
+	for i := 0; i < 8; i++ {
+		if c := <-codes; c != http.StatusAccepted {
+			t.Fatalf("a request admitted before the stall ended got %d", c)
+		}
 	}
 }
