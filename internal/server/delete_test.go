@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -103,5 +104,29 @@ func TestDeleteSessionsCommand(t *testing.T) {
 	}
 	if err := DeleteSessions(context.Background(), cfg, []string{"only"}); err == nil {
 		t.Error("deleting an unknown session: no error")
+	}
+}
+
+// An erasure leaves no copy of the deleted text in the database, its free
+// pages or its WAL, while the server keeps running.
+func TestDeleteSessionLeavesNoBytes(t *testing.T) {
+	dir := t.TempDir()
+	s := newTestServer(t, func(c *config.Config) { c.DataDir = dir })
+	line := `{"type":"error","date":1700000000000,"application":{"id":"shop"},"session":{"id":"zz"},"view":{"id":"zv","url":"https://shop.test/"},"error":{"id":"ze","message":"ErasureMarkerWombat"}}`
+	if res := send(t, s, http.MethodPost, "/v1/write/rum", "text/plain", []byte(line)); res.status != http.StatusAccepted {
+		t.Fatalf("intake: %d %s", res.status, res.raw)
+	}
+	if res := send(t, s, http.MethodDelete, "/api/v1/sessions/zz", "", nil); res.status != http.StatusOK {
+		t.Fatalf("DELETE = %d %s", res.status, res.raw)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // a directory
+		}
+		if bytes.Contains(b, []byte("ErasureMarkerWombat")) {
+			t.Errorf("%s still holds the deleted text", filepath.Base(f))
+		}
 	}
 }

@@ -17,8 +17,18 @@ const retentionChunk = 500
 // Delete removes a session's aggregate and events and marks its segments
 // deleted; their bytes go when DeleteBefore finds their blob file holds no
 // live segment. ErrNotFound if nothing had the id.
+//
+// It serves erasure requests: with SQLite's secure_delete on for the
+// duration, the deleted rows are overwritten with zeros instead of lingering
+// in free pages, and after the commit a checkpoint moves the zeroed pages into
+// the database file and truncates the WAL that still held the old ones (best
+// effort: a long-running reader can keep the WAL until the next checkpoint).
 func (s *Store) Delete(ctx context.Context, sessionID string) error {
 	return s.enqueue(ctx, &request{op: func(ctx context.Context, b *batch) (func(), error) {
+		if _, err := b.tx.ExecContext(ctx, `PRAGMA secure_delete=ON`); err != nil {
+			return nil, fmt.Errorf("delete session %s: secure_delete: %w", sessionID, err)
+		}
+		defer b.tx.ExecContext(ctx, `PRAGMA secure_delete=OFF`) // appends stay cheap
 		ids, _ := json.Marshal([]string{sessionID})
 		n, err := deleteSessions(ctx, b.tx, string(ids))
 		if err != nil {
@@ -27,7 +37,11 @@ func (s *Store) Delete(ctx context.Context, sessionID string) error {
 		if n == 0 {
 			return nil, fmt.Errorf("delete session %s: %w", sessionID, store.ErrNotFound)
 		}
-		return nil, nil
+		return func() {
+			if _, err := s.wdb.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+				s.log.Warn("store: checkpoint after an erasure failed; the WAL keeps old pages until the next one", "err", err)
+			}
+		}, nil
 	}})
 }
 
