@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"os"
@@ -127,6 +128,28 @@ func TestDeleteSessionLeavesNoBytes(t *testing.T) {
 		}
 		if bytes.Contains(b, []byte("ErasureMarkerWombat")) {
 			t.Errorf("%s still holds the deleted text", filepath.Base(f))
+		}
+	}
+}
+
+// The text indexes drop a deleted row's trigrams at once (FTS5 secure-delete),
+// rather than keeping them in their segments until a merge.
+func TestDeleteSessionSecureDeletesTextIndexes(t *testing.T) {
+	dir := t.TempDir()
+	s := newTestServer(t, func(c *config.Config) { c.DataDir = dir })
+	postSession(t, s, "fts")
+	if res := send(t, s, http.MethodDelete, "/api/v1/sessions/fts", "", nil); res.status != http.StatusOK {
+		t.Fatalf("DELETE = %d %s", res.status, res.raw)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "reprise.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, fts := range []string{"sessions_fts", "views_fts", "actions_fts", "errors_fts", "resources_fts"} {
+		var v string
+		if err := db.QueryRow(`SELECT v FROM ` + fts + `_config WHERE k = 'secure-delete'`).Scan(&v); err != nil || v != "1" {
+			t.Errorf("%s secure-delete = %q, %v; want 1", fts, v, err)
 		}
 	}
 }

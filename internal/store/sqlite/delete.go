@@ -29,6 +29,15 @@ func (s *Store) Delete(ctx context.Context, sessionID string) error {
 			return nil, fmt.Errorf("delete session %s: secure_delete: %w", sessionID, err)
 		}
 		defer b.tx.ExecContext(ctx, `PRAGMA secure_delete=OFF`) // appends stay cheap
+		// The text indexes (contentless FTS5) would otherwise keep a deleted
+		// row's trigrams in their segments until a merge: FTS5's own
+		// secure-delete removes them now. It is a persistent setting of each
+		// index; setting it again is a one-row write.
+		for _, fts := range ftsTables {
+			if _, err := b.tx.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`, rank) VALUES('secure-delete', 1)`); err != nil {
+				return nil, fmt.Errorf("delete session %s: %s secure-delete: %w", sessionID, fts, err)
+			}
+		}
 		ids, _ := json.Marshal([]string{sessionID})
 		n, err := deleteSessions(ctx, b.tx, string(ids))
 		if err != nil {
