@@ -2,7 +2,7 @@
 //
 //   - under `mask`, the attributes a person reads (title, alt, placeholder, aria-label, value,
 //     …) become '*' per character, and images become placeholders of the same size (no
-//     src/srcset: the picture is not fetched by the player either);
+//     src/srcset: the picture is not fetched by the player either; alt emptied);
 //   - wherever input values are masked, checkbox and radio state is dropped (rrweb records
 //     `checked` and `isChecked` as they are), and so is a value attribute the markup set;
 //   - under `allow`, an <option> keeps its `selected` state (rrweb drops it for every select
@@ -123,6 +123,9 @@ export function createRecordPrivacy(d: RecordPrivacyDeps): (r: RecordLike) => vo
           else attrs[name] = null;
         }
       }
+      // An empty alt: the player draws the hatched box alone, not a broken-image icon with
+      // masked alt text beside it.
+      if ('alt' in attrs) attrs.alt = '';
       if (isSnapshot && el) {
         const r = el.getBoundingClientRect();
         attrs.rr_width = `${r.width}px`;
