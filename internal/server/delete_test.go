@@ -23,9 +23,8 @@ func postSession(tb testing.TB, s *Server, id string) {
 	if res := send(tb, s, http.MethodPost, "/v1/write/rum", "text/plain", []byte(body)); res.status != http.StatusAccepted {
 		tb.Fatalf("rum intake: %d %s", res.status, res.raw)
 	}
-	seg := `{"records":[{"type":4,"timestamp":1700000000000,"data":{"href":"https://x.test/","width":800,"height":600}},{"type":2,"timestamp":1700000000001,"data":{"node":{"type":0,"id":1,"childNodes":[]},"initialOffset":{"top":0,"left":0}}}]}`
 	form, ct := multipartOf(tb,
-		part{name: "segment", filename: id + "-1", contentType: "application/octet-stream", data: string(zlibOf([]byte(seg)))},
+		part{name: "segment", filename: id + "-1", contentType: "application/octet-stream", data: string(segmentBytes(id))},
 		part{name: "event", filename: "blob", contentType: "application/json", data: `{"application":{"id":"app"},"session":{"id":"` + id + `"},"view":{"id":"v-` + id + `"},"start":1700000000000,"end":1700000000001,"records_count":2,"has_full_snapshot":true,"index_in_view":0,"source":"browser","format":"rrweb","privacy_level":"mask-user-input"}`},
 	)
 	if res := send(tb, s, http.MethodPost, "/v1/write/rum/replay", ct, form); res.status != http.StatusAccepted {
@@ -33,10 +32,36 @@ func postSession(tb testing.TB, s *Server, id string) {
 	}
 }
 
+// segmentBytes is the stored (compressed) segment of session id: its page URL
+// names the session, so each session's bytes are distinct on disk.
+func segmentBytes(id string) []byte {
+	seg := `{"records":[{"type":4,"timestamp":1700000000000,"data":{"href":"https://x.test/` + id + `","width":800,"height":600}},{"type":2,"timestamp":1700000000001,"data":{"node":{"type":0,"id":1,"childNodes":[]},"initialOffset":{"top":0,"left":0}}}]}`
+	return zlibOf([]byte(seg))
+}
+
+// onDisk reports whether b occurs in any file of the data directory.
+func onDisk(tb testing.TB, dir string, b []byte) bool {
+	tb.Helper()
+	found := false
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, err := os.ReadFile(p); err == nil && bytes.Contains(data, b) {
+				found = true
+			}
+		}
+		return nil
+	})
+	return found
+}
+
 func TestDeleteSessionAPI(t *testing.T) {
-	s := newTestServer(t, nil)
+	dir := t.TempDir()
+	s := newTestServer(t, func(c *config.Config) { c.DataDir = dir })
 	postSession(t, s, "s-erase")
 	postSession(t, s, "s-keep")
+	if !onDisk(t, dir, segmentBytes("s-erase")) {
+		t.Fatal("before: the segment is not on disk as sent")
+	}
 	if res := get(t, s, "/api/v1/sessions/s-erase"); res.status != http.StatusOK {
 		t.Fatalf("before: GET session = %d %s", res.status, res.raw)
 	}
@@ -56,9 +81,17 @@ func TestDeleteSessionAPI(t *testing.T) {
 	if res := get(t, s, "/api/v1/sessions/s-erase/segments"); strings.Contains(string(res.raw), `"session_id":"s-erase"`) {
 		t.Errorf("after: segments still listed: %s", res.raw)
 	}
-	// The other session is untouched, replay included.
-	if res := get(t, s, "/api/v1/sessions/s-keep/replay"); res.status != http.StatusOK || !strings.Contains(string(res.raw), "x.test") {
+	// Its replay bytes are gone from the blob file it shares with the other
+	// session, which is untouched, replay included.
+	if onDisk(t, dir, segmentBytes("s-erase")) {
+		t.Error("after: the erased session's segment bytes are still on disk")
+	}
+	if res := get(t, s, "/api/v1/sessions/s-keep/replay"); res.status != http.StatusOK || !strings.Contains(string(res.raw), "x.test/s-keep") {
 		t.Errorf("other session's replay: %d %s", res.status, res.raw)
+	}
+	postSession(t, s, "s-later") // appends still work after the scrub rolled the file
+	if res := get(t, s, "/api/v1/sessions/s-later/replay"); res.status != http.StatusOK || !strings.Contains(string(res.raw), "x.test/s-later") {
+		t.Errorf("replay stored after the erasure: %d %s", res.status, res.raw)
 	}
 	if res := send(t, s, http.MethodDelete, "/api/v1/sessions/s-erase", "", nil); res.status != http.StatusNotFound {
 		t.Errorf("second DELETE = %d, want 404", res.status)

@@ -38,6 +38,12 @@ func (s *Store) Delete(ctx context.Context, sessionID string) error {
 				return nil, fmt.Errorf("delete session %s: %s secure-delete: %w", sessionID, fts, err)
 			}
 		}
+		// The session's replay bytes share blob files with other sessions:
+		// they are overwritten with zeros once the deletion has committed.
+		refs, err := segmentRefs(ctx, b.tx, sessionID)
+		if err != nil {
+			return nil, fmt.Errorf("delete session %s: %w", sessionID, err)
+		}
 		ids, _ := json.Marshal([]string{sessionID})
 		n, err := deleteSessions(ctx, b.tx, string(ids))
 		if err != nil {
@@ -47,6 +53,9 @@ func (s *Store) Delete(ctx context.Context, sessionID string) error {
 			return nil, fmt.Errorf("delete session %s: %w", sessionID, store.ErrNotFound)
 		}
 		return func() {
+			if err := s.blobs.Scrub(refs); err != nil {
+				s.log.Error("store: could not scrub an erased session's replay bytes", "session", sessionID, "err", err)
+			}
 			if _, err := s.wdb.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 				s.log.Warn("store: checkpoint after an erasure failed; the WAL keeps old pages until the next one", "err", err)
 			}
@@ -188,4 +197,22 @@ func (s *Store) droppableFiles(ctx context.Context, b *batch) ([]string, error) 
 		}
 	}
 	return drop, nil
+}
+
+// segmentRefs lists where a session's live segments are stored.
+func segmentRefs(ctx context.Context, tx *sql.Tx, sessionID string) ([]store.BlobRef, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT blob_file, blob_offset, blob_length FROM segments WHERE session_id = ? AND deleted = 0`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("segment refs: %w", err)
+	}
+	defer rows.Close()
+	var refs []store.BlobRef
+	for rows.Next() {
+		var r store.BlobRef
+		if err := rows.Scan(&r.File, &r.Offset, &r.Length); err != nil {
+			return nil, fmt.Errorf("segment refs: %w", err)
+		}
+		refs = append(refs, r)
+	}
+	return refs, rows.Err()
 }
