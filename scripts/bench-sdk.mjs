@@ -81,7 +81,7 @@ async function oneRun({ pages, srv, variant, seconds }) {
     const bench = await page.evaluate(() => ({ tbt: window.__bench.tbt, longTasks: window.__bench.longTasks, sdk: !!(window.REPRISE || window.DD_RUM || window.rrwebRecord) }));
     // Leaving the page makes every SDK flush what it holds (pagehide / visibility hidden).
     await page.goto('about:blank');
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 5000)); // exit uploads can be megabytes
     const after = dirBytes(srv.dataDir);
     return {
       readyMs,

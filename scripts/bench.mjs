@@ -10,6 +10,7 @@
 // Parts: ingest (scripts/bench-ingest.mjs), sdk (scripts/bench-sdk.mjs), player
 // (scripts/bench-player.mjs, when present), store (cmd/reprise-seed, when present).
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,12 +57,16 @@ async function runPlayer() {
 // The seeded store is cached under /tmp and reused by every later run: generating 1 M
 // sessions takes longer than the rest of `make bench` together, and a newer binary opens an
 // older data directory (migrations run forward). Delete the directory to seed afresh.
+// The query API wants a signed-in user or an API token; the bench brings its own token.
+const apiToken = `bench-${randomUUID()}`;
+const authHeaders = { Authorization: `Bearer ${apiToken}` };
+
 async function timeQuery(url, n) {
   const ms = [];
   let body;
   for (let i = 0; i < n + 2; i++) {
     const t0 = performance.now();
-    const res = await fetch(url);
+    const res = await fetch(url, { headers: authHeaders });
     body = await res.text();
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${body.slice(0, 200)}`);
     if (i >= 2) ms.push(performance.now() - t0); // two warm-up requests
@@ -87,12 +92,12 @@ async function runStore({ sessions }) {
   }
   res.seed = JSON.parse(readFileSync(marker, 'utf8'));
   res.dataBytes = dirBytes(dir);
-  const srv = await startReprise({ dataDir: dir, timeoutMs: 120000 });
+  const srv = await startReprise({ dataDir: dir, timeoutMs: 120000, env: { REPRISE_API_TOKENS: apiToken } });
   try {
     const base = `${srv.url}/api/v1/sessions`;
     // Time ranges end at the newest session, not at the clock: a seed made days ago (or one
     // that spread fewer sessions than planned) still has data in "the last 24 h".
-    const newest = await fetch(`${base}?limit=1`).then((r) => r.json()).then((j) => j.sessions?.[0]?.start).catch(() => null);
+    const newest = await fetch(`${base}?limit=1`, { headers: authHeaders }).then((r) => r.json()).then((j) => j.sessions?.[0]?.start).catch(() => null);
     const now = (newest || Date.now()) + 1;
     res.rangeEnd = new Date(now).toISOString();
     const queries = {
@@ -300,7 +305,7 @@ function storeSection(st) {
   l.push(`${fmt(st.sessions)} sessions seeded once by \`cmd/reprise-seed\` (in ${fmt(st.seed?.seconds)} s, cached in ${st.dataDir}, ${fmt(st.dataBytes / 1e9, 2)} GB), then \`reprise serve\` on it; each query 20 times after 2 warm-ups, one at a time; time ranges end at the newest session (${st.rangeEnd}).`, '');
   l.push('| GET /api/v1/sessions | p50 ms | p95 ms | rows |', '| --- | --- | --- | --- |');
   for (const [name, q] of Object.entries(st.queries)) {
-    l.push(q.error ? `| ${name} | error: ${q.error.slice(0, 200)} | | |` : `| ${name} | ${fmt(q.p50, 1)} | ${fmt(q.p95, 1)} | ${q.rows} |`);
+    l.push(q.error ? `| ${name} | error: ${q.error.replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)} | | |` : `| ${name} | ${fmt(q.p50, 1)} | ${fmt(q.p95, 1)} | ${q.rows} |`);
   }
   l.push('');
   return l;

@@ -84,25 +84,30 @@ export async function startPageServer({ snippets, files, upstream, onBody }) {
     createReadStream(file).pipe(res);
   }
 
+  // Each reset() starts a generation: uploads still in flight from the previous run (a
+  // browser closed mid-upload) must not count, nor their refusals, toward the next one.
+  let generation = 0;
   function forward(req, res) {
+    const gen = generation;
+    const current = () => gen === generation;
     // Count per intake path (RUM, replay, Datadog's proxy) as well as in total.
     const path = new URL(req.url, 'http://x').pathname;
     const per = (sent.byPath[path] ||= { bytes: 0, requests: 0 });
     const chunks = onBody ? [] : null;
-    req.on('data', (c) => { per.bytes += c.length; chunks?.push(c); });
-    req.on('end', () => { per.requests++; onBody?.(path, req.headers, Buffer.concat(chunks)); });
+    req.on('data', (c) => { if (current()) per.bytes += c.length; chunks?.push(c); });
+    req.on('end', () => { if (current()) per.requests++; onBody?.(path, req.headers, Buffer.concat(chunks)); });
     if (!upstream) {
       // No server (corpus capture): accept and count, like an intake that drops everything.
-      req.on('data', (c) => { sent.bytes += c.length; });
-      req.on('end', () => { sent.requests++; res.writeHead(202); res.end(); });
+      req.on('data', (c) => { if (current()) sent.bytes += c.length; });
+      req.on('end', () => { if (current()) sent.requests++; res.writeHead(202); res.end(); });
       return;
     }
     const up = new URL(upstream);
     const preq = httpRequest(
       { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host } },
       (pres) => {
-        sent.statuses[pres.statusCode] = (sent.statuses[pres.statusCode] || 0) + 1;
-        if (pres.statusCode >= 400 && sent.errors.length < 5) {
+        if (current()) sent.statuses[pres.statusCode] = (sent.statuses[pres.statusCode] || 0) + 1;
+        if (current() && pres.statusCode >= 400 && sent.errors.length < 5) {
           // Keep the first refusals' messages: the report says why the server said no.
           let msg = '';
           pres.on('data', (c) => { if (msg.length < 300) msg += c; });
@@ -113,12 +118,12 @@ export async function startPageServer({ snippets, files, upstream, onBody }) {
       },
     );
     preq.on('error', (err) => {
-      sent.statuses.error = (sent.statuses.error || 0) + 1;
+      if (current()) sent.statuses.error = (sent.statuses.error || 0) + 1;
       res.writeHead(502);
       res.end(String(err));
     });
-    req.on('data', (c) => { sent.bytes += c.length; });
-    req.on('end', () => { sent.requests++; });
+    req.on('data', (c) => { if (current()) sent.bytes += c.length; });
+    req.on('end', () => { if (current()) sent.requests++; });
     req.pipe(preq);
   }
 
@@ -127,7 +132,7 @@ export async function startPageServer({ snippets, files, upstream, onBody }) {
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
-    reset() { sent.bytes = 0; sent.requests = 0; sent.statuses = {}; sent.byPath = {}; sent.errors = []; },
+    reset() { generation++; sent.bytes = 0; sent.requests = 0; sent.statuses = {}; sent.byPath = {}; sent.errors = []; },
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
   };
 }
