@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, reproBin, startReprise } from '../e2e/bench/lib.mjs';
+import { authHeaders, repoRoot, reproBin, startReprise } from '../e2e/bench/lib.mjs';
 
 export const ingestTargets = { limitShare: 0.5, eventsPerSec: 20000, segmentsPerSec: 1000 };
 
@@ -61,8 +61,8 @@ function runLoad(bin, args, onStderr = () => {}) {
 /** profile asks the server's pprof endpoint for a CPU profile and returns `go tool pprof -top`. */
 async function profile(url, seconds, file) {
   try {
-    const res = await fetch(`${url}/debug/pprof/profile?seconds=${seconds}`, { signal: AbortSignal.timeout((seconds + 20) * 1000) });
-    if (!res.ok) return `pprof: HTTP ${res.status}`;
+    const res = await fetch(`${url}/debug/pprof/profile?seconds=${seconds}`, { headers: authHeaders, redirect: 'manual', signal: AbortSignal.timeout((seconds + 20) * 1000) });
+    if (res.status !== 200) return `pprof: HTTP ${res.status} ${res.headers.get('location') || ''}`;
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     // Self time says which functions burn the CPU; cumulative time says which stage calls them.
     const top = (extra, n) => execFileSync('go', ['tool', 'pprof', '-top', `-nodecount=${n}`, ...extra, reproBin, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })

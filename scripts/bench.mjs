@@ -10,11 +10,10 @@
 // Parts: ingest (scripts/bench-ingest.mjs), sdk (scripts/bench-sdk.mjs), player
 // (scripts/bench-player.mjs, when present), store (cmd/reprise-seed, when present).
 import { execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { median, repoRoot, startReprise } from '../e2e/bench/lib.mjs';
+import { authHeaders, median, repoRoot, startReprise } from '../e2e/bench/lib.mjs';
 import { bestLevel, dirBytes, ingestTargets, runIngest } from './bench-ingest.mjs';
 import { runSdk } from './bench-sdk.mjs';
 
@@ -57,10 +56,6 @@ async function runPlayer() {
 // The seeded store is cached under /tmp and reused by every later run: generating 1 M
 // sessions takes longer than the rest of `make bench` together, and a newer binary opens an
 // older data directory (migrations run forward). Delete the directory to seed afresh.
-// The query API wants a signed-in user or an API token; the bench brings its own token.
-const apiToken = `bench-${randomUUID()}`;
-const authHeaders = { Authorization: `Bearer ${apiToken}` };
-
 async function timeQuery(url, n) {
   const ms = [];
   let body;
@@ -92,7 +87,7 @@ async function runStore({ sessions }) {
   }
   res.seed = JSON.parse(readFileSync(marker, 'utf8'));
   res.dataBytes = dirBytes(dir);
-  const srv = await startReprise({ dataDir: dir, timeoutMs: 120000, env: { REPRISE_API_TOKENS: apiToken } });
+  const srv = await startReprise({ dataDir: dir, timeoutMs: 120000 });
   try {
     const base = `${srv.url}/api/v1/sessions`;
     // Time ranges end at the newest session, not at the clock: a seed made days ago (or one

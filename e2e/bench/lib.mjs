@@ -3,6 +3,7 @@
 // the scripted user (real input through CDP), and `reprise serve` started with its pid known
 // (the ingest bench reads the server's CPU and memory from /proc/PID).
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -180,6 +181,11 @@ export async function drive(page, ms) {
   }
 }
 
+// The query API and the profiler want a signed-in user or an API token: every server the
+// benches start accepts this one (a fresh random token per bench process).
+export const benchToken = `bench-${randomUUID()}`;
+export const authHeaders = { Authorization: `Bearer ${benchToken}` };
+
 /**
  * startReprise runs `bin/reprise serve` on a free 127.0.0.1 port and waits for /healthz (or
  * any HTTP answer on / while /healthz does not exist yet). Returns its pid for /proc.
@@ -189,7 +195,7 @@ export async function startReprise({ dataDir, args = [], env = {}, timeoutMs = 2
   const port = await freePort();
   const child = spawn(reproBin, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, REPRISE_API_TOKENS: benchToken, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
