@@ -68,9 +68,11 @@ function setup(opts: Partial<ControllerOptions> & { replay?: (from: number, to: 
       lastTs: () => last,
       eventCount: () => count,
       append(evs) {
+        e.calls.push('append');
         e.appended++;
         count += evs.length;
         last = Math.max(last, ...evs.map((x) => x.timestamp));
+        return Promise.resolve();
       },
       playAt(t) {
         e.calls.push(`play@${t - t0}`);
@@ -277,6 +279,32 @@ describe('controller', () => {
     expect(engines[0].appended).toBe(1);
     expect(ctl.state().buffering).toBe(false);
     expect(ctl.state().position - t0).toBeGreaterThan(11 * min + 11_000);
+  });
+
+  it('paused on a head, leaves the rest of the window aside until playback needs it', async () => {
+    const { ctl, engines, advance } = setup({ headMs: 10_000 });
+    ctl.seek(t0 + 11 * min);
+    await advance(1000); // head and whole window both arrived
+    expect(engines).toHaveLength(1);
+    expect(engines[0].appended).toBe(0);
+    ctl.play();
+    await advance(5000); // 1 s short of the head's end minus the 3 s lead: not yet
+    expect(engines[0].appended).toBe(0);
+    await advance(3000);
+    expect(engines[0].appended).toBe(1);
+    expect(ctl.state().buffering).toBe(false);
+    expect(engines).toHaveLength(1);
+  });
+
+  it('a paused seek past the head appends the rest, then shows the target (after rrweb took the events)', async () => {
+    const { ctl, engines, advance, flush } = setup({ headMs: 10_000 });
+    ctl.seek(t0 + 11 * min);
+    await advance(1000);
+    ctl.seek(t0 + 14 * min);
+    await flush();
+    expect(engines).toHaveLength(1);
+    const calls = engines[0].calls;
+    expect(calls.slice(calls.indexOf('append'))).toEqual(['append', `pause@${14 * min}`]);
   });
 
   it('reads the whole window at once when the head would be most of it', async () => {

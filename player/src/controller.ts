@@ -128,8 +128,9 @@ export function createController(o: ControllerOptions): Controller {
     o.loader.load(i).then(
       () => {
         if (destroyed) return;
-        // The engine shows this window's head: give it the rest.
-        if (partialTo && engine && engLast === i) completeHead(i);
+        // The engine shows this window's head: the rest waits until playback
+        // needs it (completeHeadIfDue), so a paused seek pays nothing more.
+        if (partialTo && engine && engLast === i) completeHeadIfDue();
         // The playhead is waiting for this window: show it now, not a frame later.
         else if (windowAt(windows, pos) === i && !covers(i)) ensureEngine();
       },
@@ -152,7 +153,7 @@ export function createController(o: ControllerOptions): Controller {
     let i = windowAt(windows, pos);
     if (i < 0) return o.end;
     if (!ready(i)) return pos;
-    if (partialTo && i === engLast && covers(i)) return Math.max(pos, partialTo);
+    if (partialTo && i === engLast && covers(i) && !o.loader.get(i)) return Math.max(pos, partialTo);
     while (i + 1 < windows.length && ready(i + 1)) i++;
     return i + 1 < windows.length ? windows[i].to : Math.max(o.end, windows[i].to);
   };
@@ -246,6 +247,22 @@ export function createController(o: ControllerOptions): Controller {
     );
   };
 
+  // completeHeadIfDue gives the engine the rest of its window once that has
+  // arrived and playback is about to need it (or a seek went past the head).
+  // Appending costs rrweb a state-machine step per event, tens to hundreds of
+  // ms for a window: never on the path of a paused seek.
+  // Returns true when it started one and the playhead is past the head: the
+  // engine is then aligned once rrweb has the events, not before.
+  const completeHeadIfDue = (): boolean => {
+    if (!partialTo || !engine || !o.loader.get(engLast)) return false;
+    if (pos > partialTo || (playing && pos >= partialTo - appendLeadMs * Math.max(1, speed))) {
+      const past = pos > partialTo;
+      completeHead(engLast);
+      return past && partialTo === 0;
+    }
+    return false;
+  };
+
   // completeHead appends the rest of window i to the engine that shows its head.
   const completeHead = (i: number) => {
     const p = prepared(i);
@@ -255,10 +272,13 @@ export function createController(o: ControllerOptions): Controller {
     }
     const from = partialTo;
     partialTo = 0;
-    engine.append(p.events.filter((e) => e.timestamp > from).concat(windowEndMarker(windows[i].to - 1)));
-    // A seek went past the head meanwhile, or rrweb ran out of head: catch up.
-    if (pos > from) alignEngine();
-    else if (playing && engine.finished()) engine.playAt(pos);
+    const e = engine;
+    void e.append(p.events.filter((x) => x.timestamp > from).concat(windowEndMarker(windows[i].to - 1))).then(() => {
+      if (engine !== e) return;
+      // A seek went past the head meanwhile, or rrweb ran out of head: catch up.
+      if (pos > from) alignEngine();
+      else if (playing && e.finished()) e.playAt(pos);
+    });
   };
 
   // ensureEngine makes sure the engine covers the playhead's window, loading it if needed.
@@ -298,9 +318,11 @@ export function createController(o: ControllerOptions): Controller {
     // A big engine is replaced at the next window's start (cheap: a full
     // snapshot is all there is to apply), which lets the old one be collected.
     if (tooBig || !p || !p.playable) return;
-    engine.append(p.events.concat(windowEndMarker(windows[next].to - 1)));
+    const e = engine;
     engLast = next;
-    if (playing && engine.finished()) engine.playAt(pos);
+    void e.append(p.events.concat(windowEndMarker(windows[next].to - 1))).then(() => {
+      if (engine === e && playing && e.finished()) e.playAt(pos);
+    });
   };
 
   const alignEngine = () => {
@@ -343,13 +365,16 @@ export function createController(o: ControllerOptions): Controller {
       buffering = next >= edge && edge < o.end;
       if (buffering) next = Math.max(pos, edge);
       pos = next;
+      completeHeadIfDue();
       if (wasBuffering && !buffering && engine?.finished()) engine.playAt(pos);
       if (o.skipInactive()) {
         const target = skipTarget(o.stretches(), pos, edge);
         if (target !== null) {
           pos = target;
           skips++;
-          if (covers(windowAt(windows, pos))) alignEngine();
+          if (completeHeadIfDue()) {
+            // aligned when rrweb has the rest of the window
+          } else if (covers(windowAt(windows, pos))) alignEngine();
           else ensureEngine();
         }
       }
@@ -383,6 +408,7 @@ export function createController(o: ControllerOptions): Controller {
       }
       playing = true;
       lastFrame = clock.now();
+      completeHeadIfDue();
       ensureEngine();
       engine?.playAt(pos);
     },
@@ -406,7 +432,9 @@ export function createController(o: ControllerOptions): Controller {
       buffering = false;
       lastFrame = clock.now();
       const i = windowAt(windows, pos);
-      if (covers(i)) alignEngine();
+      if (completeHeadIfDue()) {
+        // aligned when rrweb has the rest of the window
+      } else if (covers(i)) alignEngine();
       else ensureEngine();
       o.onFrame?.(state());
     },

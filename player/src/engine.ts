@@ -17,7 +17,11 @@ export interface Engine {
   lastTs(): number;
   /** How many events rrweb holds: the controller replaces engines that grow too big. */
   eventCount(): number;
-  append(events: ReplayEvent[]): void;
+  /**
+   * Hands events to rrweb, which takes them in microtasks: the promise
+   * settles once it has them all (align the picture after that, not before).
+   */
+  append(events: ReplayEvent[]): Promise<void>;
   playAt(t: number): void;
   /** True once rrweb ran out of events and stopped its clock. */
   finished(): boolean;
@@ -102,6 +106,8 @@ export function createEngine(host: HTMLElement, events: ReplayEvent[], opts: Eng
         if (e.timestamp > last) last = e.timestamp;
         count++;
       }
+      // rrweb queues one microtask per added event; this one runs after them.
+      return Promise.resolve();
     },
     playAt(t) {
       finished = false;
