@@ -73,15 +73,16 @@ func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test takes ~20 s")
 	}
-	kills := 4
+	cycles := 4
 	if v, err := strconv.Atoi(os.Getenv("REPRISE_CRASH_KILLS")); err == nil && v > 0 {
-		kills = v
+		cycles = v
 	}
+	kills := 0 // under load, each followed by a restart on what it left
 	dir := t.TempDir()
 	load := &crashLoad{events: map[string][]byte{}, segments: map[string][]byte{}, tried: map[string][]byte{}}
 	var loadTime time.Duration
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	for cycle := 0; cycle < kills; cycle++ {
+	for cycle := 0; cycle < cycles; cycle++ {
 		child, addr := startCrashChild(t, dir)
 		before := load.requests.Load()
 		ctx, stop := context.WithCancel(context.Background())
@@ -93,9 +94,15 @@ func TestCrashRecovery(t *testing.T) {
 				load.run(ctx, addr)
 			}()
 		}
-		// Kill at a random moment, mid-batch as often as not.
+		// Kill at a random moment once the load flows, mid-batch as often
+		// as not. (A loaded CI machine may take a while for the first ack.)
+		flowing := time.Now()
+		for load.requests.Load() == before && time.Since(flowing) < 15*time.Second {
+			time.Sleep(5 * time.Millisecond)
+		}
 		hold := 400*time.Millisecond + time.Duration(rng.Int64N(int64(1200*time.Millisecond)))
 		time.Sleep(hold)
+		hold = time.Since(flowing) // the load ran from flowing until the kill
 		if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatalf("kill: %v", err)
 		}
@@ -106,6 +113,7 @@ func TestCrashRecovery(t *testing.T) {
 		if got := load.requests.Load() - before; got == 0 {
 			t.Fatalf("cycle %d: the server acknowledged nothing in %v", cycle, hold)
 		}
+		kills++
 	}
 	// A last restart proves the server comes up on what the kills left.
 	child, _ := startCrashChild(t, dir)
