@@ -57,3 +57,17 @@ func FuzzClientToken(f *testing.F) {
 		}
 	})
 }
+
+// FuzzShareTTL: the share request decoder never panics and never grants a
+// lifetime outside MinShareTTL..MaxShareTTL.
+func FuzzShareTTL(f *testing.F) {
+	for _, s := range []string{"", `{}`, `{"expires_in":"24h"}`, `{"expires_in":"1s"}`, `{"expires_in":"-5m"}`, `{"expires_in":"99999h"}`, `{"expires_in":3}`, `[`, `{"expires_in":"1h","x":[1,2]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		d, err := shareTTL(httptest.NewRequest("POST", "/api/v1/sessions/s/share", strings.NewReader(body)))
+		if err == nil && (d < MinShareTTL || d > MaxShareTTL) {
+			t.Fatalf("body %q gave lifetime %v", body, d)
+		}
+	})
+}

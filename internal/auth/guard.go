@@ -33,9 +33,10 @@ func (a *Auth) Guard(next http.Handler, public func(*http.Request) bool) http.Ha
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			w.Header().Set("Content-Security-Policy", apiCSP)
 		}
-		if authz := r.Header.Get("Authorization"); authz != "" {
-			tok, ok := strings.CutPrefix(authz, "Bearer ")
-			if !ok || !a.CheckAPIToken(strings.TrimSpace(tok)) {
+		// Only the Bearer scheme is ours: a reverse proxy doing Basic auth in
+		// front of Reprise passes its own Authorization header along.
+		if tok, ok := bearerToken(r); ok {
+			if !a.CheckAPIToken(tok) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="reprise", error="invalid_token"`)
 				respond.Error(w, r, a.log, http.StatusUnauthorized, "invalid API token")
 				return
@@ -67,6 +68,16 @@ func (a *Auth) refuse(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="reprise"`)
 	respond.Error(w, r, a.log, http.StatusUnauthorized, "login required: sign in at /login, or send Authorization: Bearer <api token>")
+}
+
+// bearerToken returns the token of "Authorization: Bearer <token>" (the
+// scheme is case-insensitive, RFC 9110).
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
 }
 
 func safeMethod(m string) bool {

@@ -73,7 +73,19 @@ func TestGuardAPIToken(t *testing.T) {
 	if rec := serve(h, r); rec.Code != http.StatusOK || seen.Kind != "token" {
 		t.Fatalf("valid token: %d %+v", rec.Code, seen)
 	}
-	for _, v := range []string{"Bearer wrong-token-0123456789", "Basic " + testToken, "Bearer "} {
+	r = httptest.NewRequest("GET", "/api/v1/sessions", nil)
+	r.Header.Set("Authorization", "bearer "+testToken)
+	if rec := serve(h, r); rec.Code != http.StatusOK {
+		t.Fatalf("lower-case scheme: %d", rec.Code)
+	}
+	// A proxy's Basic auth is not ours: a logged-in browser behind it still works.
+	r = httptest.NewRequest("GET", "/explorer/sessions", nil)
+	r.Header.Set("Authorization", "Basic dXNlcjpwdw==")
+	r.AddCookie(loginCookie(t, a))
+	if rec := serve(h, r); rec.Code != http.StatusOK || seen.Kind != "session" {
+		t.Fatalf("Basic auth header with a session cookie: %d %+v", rec.Code, seen)
+	}
+	for _, v := range []string{"Bearer wrong-token-0123456789", "Basic " + testToken, "Bearer ", "Bearer"} {
 		r := httptest.NewRequest("GET", "/api/v1/sessions", nil)
 		r.Header.Set("Authorization", v)
 		if rec := serve(h, r); rec.Code != http.StatusUnauthorized {
