@@ -263,13 +263,12 @@ describe('controller', () => {
     const { ctl, engines, advance } = setup({ replay, headMs: 10_000 });
     ctl.seek(t0 + 11 * min);
     await advance(200);
-    expect(asked).toEqual([
-      [10 * min, 11 * min + 10_000],
-      [10 * min, 15 * min - 1],
-    ]);
+    // Paused: the head only; the rest of the window is read when playback starts.
+    expect(asked).toEqual([[10 * min, 11 * min + 10_000]]);
     expect(engines).toHaveLength(1);
     expect(engines[0].calls).toEqual([`pause@${11 * min}`]);
     ctl.play();
+    expect(asked[1]).toEqual([10 * min, 15 * min - 1]);
     await advance(15_000);
     // Held at the end of the head until the rest arrives.
     expect(ctl.state()).toMatchObject({ buffering: true, position: t0 + 11 * min + 10_000 });
@@ -296,10 +295,14 @@ describe('controller', () => {
     expect(engines).toHaveLength(1);
   });
 
-  it('a paused seek past the head appends the rest, then shows the target (after rrweb took the events)', async () => {
+  it('a seek past the head appends the rest, then shows the target (after rrweb took the events)', async () => {
     const { ctl, engines, advance, flush } = setup({ headMs: 10_000 });
     ctl.seek(t0 + 11 * min);
-    await advance(1000);
+    await advance(500);
+    ctl.play(); // reads the rest of the window
+    await advance(300);
+    ctl.pause();
+    expect(engines[0].appended).toBe(0);
     ctl.seek(t0 + 14 * min);
     await flush();
     expect(engines).toHaveLength(1);

@@ -235,7 +235,9 @@ export function createController(o: ControllerOptions): Controller {
     o.loader.head(i, to).then(
       (chunk) => {
         heading.delete(i);
-        load(i);
+        // The rest of the window is needed only to play on: a paused seek
+        // (someone scrubbing, looking) does not pay for it.
+        if (playing) load(i);
         if (destroyed || o.loader.get(i) || covers(i) || windowAt(windows, pos) !== i || pos > to) return;
         const p = prepareChunk(chunk.events, to + 1, metaAfter.get(i - 1) ?? null);
         if (p.playable) build(i, p.events, to);
@@ -299,6 +301,8 @@ export function createController(o: ControllerOptions): Controller {
 
   // appendAhead feeds the next window to the running engine before the playhead needs it.
   const appendAhead = () => {
+    // Paused, nothing is needed ahead: fetch when playback starts.
+    if (!playing) return;
     const cur = windowAt(windows, pos);
     // From the engine's last window while it plays the playhead's window;
     // from the playhead's window while that one is still loading.
@@ -408,6 +412,7 @@ export function createController(o: ControllerOptions): Controller {
       }
       playing = true;
       lastFrame = clock.now();
+      if (partialTo && engine) load(engLast); // the rest of a head-first window
       completeHeadIfDue();
       ensureEngine();
       engine?.playAt(pos);
