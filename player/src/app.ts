@@ -345,7 +345,9 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
 
   $('#rp-screen').addEventListener('click', () => ctl.toggle());
 
+  let lastSeekAt = 0;
   function seekTo(t: number) {
+    lastSeekAt = performance.now();
     ctl.seek(t);
     rememberPosition();
   }
@@ -461,7 +463,8 @@ export async function startApp(o: AppOptions): Promise<PlayerHandle> {
     for (;;) {
       await new Promise((r) => setTimeout(r, 150));
       const st = ctl.state();
-      if (st.loading || st.buffering || !firstFrameAt || !rumKnown) continue;
+      // Out of the way of someone scrubbing: a second after the last seek.
+      if (st.loading || st.buffering || !firstFrameAt || !rumKnown || performance.now() - lastSeekAt < 1000) continue;
       const i = windows.findIndex((_, k) => !recordActivity.has(k) && !loader.loading(k));
       if (i < 0) return;
       try {
