@@ -133,6 +133,26 @@ func TestGuardSessionAndCSRF(t *testing.T) {
 	}); code != http.StatusOK {
 		t.Errorf("same-origin POST: %d, want 200", code)
 	}
+	// Behind a TLS proxy the browser's scheme differs from ours: the host decides.
+	if code := post(func(r *http.Request) {
+		r.Header.Set(CSRFHeader, csrf)
+		r.Header.Set("Origin", "https://reprise.test")
+	}); code != http.StatusOK {
+		t.Errorf("same host over https: %d, want 200", code)
+	}
+	if code := post(func(r *http.Request) {
+		r.Header.Set(CSRFHeader, csrf)
+		r.Header.Set("Origin", "https://reprise.example.com")
+		r.Header.Set("X-Forwarded-Host", "reprise.example.com")
+	}); code != http.StatusOK {
+		t.Errorf("proxy's forwarded host: %d, want 200", code)
+	}
+	if code := post(func(r *http.Request) {
+		r.Header.Set(CSRFHeader, csrf)
+		r.Header.Set("Origin", "https://reprise.test.evil.example")
+	}); code != http.StatusForbidden {
+		t.Errorf("look-alike origin: %d, want 403", code)
+	}
 	// A form carries the token as a field.
 	form := httptest.NewRequest("POST", "/logout", strings.NewReader(url.Values{CSRFField: {csrf}}.Encode()))
 	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -111,7 +111,7 @@ func (a *Auth) csrfFor(sessionToken string) string {
 // field, and, when the browser says where the request comes from, only from
 // our own origin.
 func (a *Auth) checkCSRF(r *http.Request, sessionToken string) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && !sameOrigin(r, o) {
+	if !OriginIsOurs(r) {
 		return false
 	}
 	got := r.Header.Get(CSRFHeader)
@@ -129,13 +129,26 @@ func isForm(r *http.Request) bool {
 	return strings.HasPrefix(ct, "application/x-www-form-urlencoded")
 }
 
-// sameOrigin compares an Origin header with the request's own scheme and host.
-func sameOrigin(r *http.Request, origin string) bool {
-	scheme := "http"
-	if IsHTTPS(r) {
-		scheme = "https"
+// OriginIsOurs reports whether a request's Origin header, when the browser
+// sent a real one, names this server. Only the host is compared, against
+// Host or X-Forwarded-Host: behind a TLS-terminating proxy the scheme we see
+// is often not the browser's, and the CSRF token is the actual protection;
+// this is the second wall.
+func OriginIsOurs(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return true
 	}
-	return strings.EqualFold(origin, scheme+"://"+r.Host)
+	_, host, ok := strings.Cut(o, "://")
+	if !ok {
+		return false
+	}
+	if strings.EqualFold(host, r.Host) {
+		return true
+	}
+	fwd, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ",")
+	fwd = strings.TrimSpace(fwd)
+	return fwd != "" && strings.EqualFold(host, fwd)
 }
 
 // IsHTTPS reports whether the client reached us over TLS, directly or

@@ -117,14 +117,8 @@ func (h *accessHandler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 // loginCSRFOK: the form's token equals the login cookie, and the browser,
 // when it says, posted from our own origin.
 func (h *accessHandler) loginCSRFOK(r *http.Request) bool {
-	if o := r.Header.Get("Origin"); o != "" {
-		scheme := "http"
-		if auth.IsHTTPS(r) {
-			scheme = "https"
-		}
-		if !strings.EqualFold(o, scheme+"://"+r.Host) {
-			return false
-		}
+	if !auth.OriginIsOurs(r) {
+		return false
 	}
 	c, err := r.Cookie(loginCSRFCookie)
 	got := r.PostForm.Get(auth.CSRFField)
