@@ -167,6 +167,20 @@ describe('access control and replay isolation', { timeout: 240000 }, () => {
     }
   });
 
+  it("a team member's Sharing link leads through the login to the same moment", async () => {
+    const anon = await b.newPage({ loggedIn: false });
+    try {
+      const link = `${srv.url}/replay/${session.id}?t=3000`;
+      await anon.goto(link);
+      assert.match(anon.url(), /\/login\?next=/);
+      await anon.fill('#password', srv.password);
+      await Promise.all([anon.waitForURL(link), anon.click('button[type=submit]')]);
+      await anon.waitForFunction(() => document.getElementById('player')?.dataset.ready === 'true', null, { timeout: 10000 });
+    } finally {
+      await anon.close();
+    }
+  });
+
   it('state-changing requests need the CSRF token', async () => {
     const page = await b.newPage();
     try {
