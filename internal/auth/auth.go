@@ -221,9 +221,6 @@ func (a *Auth) CheckAPIToken(tok string) bool {
 	return ok == 1
 }
 
-// AppsConfigured reports whether intake checks client tokens.
-func (a *Auth) AppsConfigured() bool { return len(a.apps) > 0 }
-
 // newOneTimeLogin makes a login link valid once, for a day, until restart.
 // It is what a person clicks in the log of `make run`.
 func (a *Auth) newOneTimeLogin() string {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // SessionCookie holds a login. HttpOnly (scripts never see it), SameSite=Lax
@@ -189,12 +188,4 @@ func FromContext(ctx context.Context) (Identity, bool) {
 func CSRFToken(ctx context.Context) string {
 	id, _ := FromContext(ctx)
 	return id.CSRF
-}
-
-// sessionExpiry is exposed to tests.
-func (a *Auth) sessionExpiry(tok string) (time.Time, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	exp, ok := a.state.Sessions[hashToken(tok)]
-	return time.Unix(exp, 0), ok
 }
