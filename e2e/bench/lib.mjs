@@ -2,7 +2,6 @@
 // for the SDK-overhead bench (heavy page, SDK bundles, a counting proxy to `reprise serve`),
 // the scripted user (real input through CDP), and `reprise serve` started with its pid known
 // (the ingest bench reads the server's CPU and memory from /proc/PID).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
@@ -10,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startServer } from '../lib/server.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const benchDir = join(repoRoot, 'e2e', 'bench');
-export const reproBin = process.env.REPRISE_BIN || join(repoRoot, 'bin', 'reprise');
+export { binary as reproBin } from '../lib/server.mjs';
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -187,55 +187,12 @@ export const benchToken = `bench-${randomUUID()}`;
 export const authHeaders = { Authorization: `Bearer ${benchToken}` };
 
 /**
- * startReprise runs `bin/reprise serve` on a free 127.0.0.1 port and waits for /healthz (or
- * any HTTP answer on / while /healthz does not exist yet). Returns its pid for /proc.
+ * startReprise runs `bin/reprise serve` through the e2e helper (free 127.0.0.1 port, wait on
+ * /healthz, killed with this process), with the bench's API token and without signing in.
+ * Returns { url, port, pid, dataDir, output, stop }; the pid is for /proc.
  */
-export async function startReprise({ dataDir, args = [], env = {}, timeoutMs = 20000 } = {}) {
-  if (!existsSync(reproBin)) throw new Error(`${reproBin} not found: run make build`);
-  const port = await freePort();
-  const child = spawn(reproBin, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, REPRISE_API_TOKENS: benchToken, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const keep = (c) => { out = (out + c).slice(-65536); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = false;
-  const exit = new Promise((r) => child.on('exit', () => { exited = true; r(); }));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 10000);
-    await exit;
-    clearTimeout(t);
-  };
-  process.once('exit', () => { if (!exited) child.kill('SIGKILL'); });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`reprise serve exited early:\n${out}`);
-    try {
-      const res = await fetch(url + '/healthz', { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status < 500) return { url, port, pid: child.pid, dataDir, output: () => out, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`reprise serve did not answer on ${url} within ${timeoutMs} ms:\n${out}`);
-}
-
-export function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
+export function startReprise({ dataDir, args = [], env = {}, timeoutMs = 20000 } = {}) {
+  return startServer({ dataDir, args, timeoutMs, login: false, keepDataDir: true, env: { REPRISE_API_TOKENS: benchToken, ...env } });
 }
 
 /** median of numbers (NaN for an empty list). */

@@ -99,7 +99,7 @@ export function freePort() {
  * @param {boolean} [opts.login]       sign in after start (default true); see sessionCookies()
  * @returns {Promise<{url: string, port: number, dataDir: string, output: () => string,
  *                    stop: () => Promise<void>, password: string, apiToken: string,
- *                    sessionCookie: string|undefined}>}
+ *                    sessionCookie: string|undefined, pid: number}>}  (pid: for /proc, e.g. the benches)
  */
 export async function startServer(opts = {}) {
   if (!existsSync(binary)) {
@@ -138,7 +138,7 @@ export async function startServer(opts = {}) {
           tempDirs.delete(dataDir);
         }
       };
-      return { url, port, dataDir, output: srv.output, stop, password, apiToken, sessionCookie };
+      return { url, port, dataDir, output: srv.output, stop, password, apiToken, sessionCookie, pid: srv.pid };
     } catch (err) {
       lastErr = err;
       if (!/address already in use/i.test(String(err.message))) break;
@@ -200,7 +200,7 @@ async function spawnServer({ demo, env, args = [], port, dataDir, timeoutMs = 15
     try {
       const res = await fetch(health, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
-      if (res.ok) return { kill, output: () => out };
+      if (res.ok) return { kill, output: () => out, pid: child.pid };
     } catch {
       // not listening yet
     }
