@@ -15,7 +15,8 @@
 //     its replay bytes from the data directory.
 // The collector refuses replays below mask-user-input by default, so the `allow` run starts
 // its server with --min-replay-privacy-level allow (an operator's explicit choice).
-// A screenshot of the replayed page under each level is written to docs/img/privacy-*.png.
+// A screenshot of the replayed page under each level is written to test-results/ (to
+// docs/img/privacy-*.png with REPRISE_UPDATE_DOC_IMAGES=1).
 //
 // Run: make build && node --test e2e/privacy-levels.test.mjs
 import { after, before, describe, it } from 'node:test';
@@ -285,9 +286,12 @@ for (const level of ['allow', 'mask-user-input', 'mask']) {
         assert.doesNotMatch(seen.linkHref, /LinkTok3141/);
 
         // The picture for docs/privacy.md: the replayed page, without the player around it.
-        await mkdir(join(repoRoot, 'docs', 'img'), { recursive: true });
+        // Refreshed only on request (REPRISE_UPDATE_DOC_IMAGES=1), so a test run leaves the
+        // checkout as it found it.
         const frame = await page.waitForSelector('.replayer-wrapper iframe, #replayer iframe');
-        await frame.screenshot({ path: join(repoRoot, 'docs', 'img', `privacy-${level}.png`) });
+        const shotDir = process.env.REPRISE_UPDATE_DOC_IMAGES ? join(repoRoot, 'docs', 'img') : 'test-results';
+        await mkdir(shotDir, { recursive: true });
+        await frame.screenshot({ path: join(shotDir, `privacy-${level}.png`) });
       } catch (err) {
         await mkdir('test-results', { recursive: true });
         await page.screenshot({ path: `test-results/privacy-levels-${level}.png` }).catch(() => {});
