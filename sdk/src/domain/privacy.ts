@@ -69,7 +69,8 @@ function matches(el: Element, selector: string): boolean {
   }
 }
 
-function ownLevel(el: Element, selectors?: PrivacySelectors): NodePrivacyLevel | undefined {
+/** ownPrivacyLevel is the level el itself declares (attribute, class, selector), if any. */
+export function ownPrivacyLevel(el: Element, selectors?: PrivacySelectors): NodePrivacyLevel | undefined {
   const attr = el.getAttribute(PRIVACY_ATTRIBUTE);
   if (attr === 'hidden' || el.classList.contains(HIDDEN_CLASS) || matches(el, selectorOf(selectors, 'hidden'))) return 'hidden';
   if (attr && isPrivacyLevel(attr)) return attr;
@@ -92,7 +93,7 @@ export function elementPrivacy(
 ): NodePrivacyLevel {
   let nearest: NodePrivacyLevel | undefined;
   for (let e: Element | null | undefined = el; e; e = e.parentElement) {
-    const l = ownLevel(e, selectors);
+    const l = ownPrivacyLevel(e, selectors);
     if (l === 'hidden') return 'hidden';
     if (l && !nearest) nearest = l;
   }

@@ -118,6 +118,25 @@ describe('record privacy', () => {
     expect(b.attributes.title).toBe('Bo');
   });
 
+  it('levels follow the nearest marker below a hidden one, and the page as it is at each record', () => {
+    const apply = setup(
+      '<section data-id="1" data-reprise-privacy="mask"><div data-id="2" data-reprise-privacy="allow"><p data-id="3" title="Ada"></p></div><p data-id="4" title="Bo"></p></section>',
+      'allow',
+    );
+    const tree = () => snapshot(el(1, 'section', {}, [el(2, 'div', {}, [el(3, 'p', { title: 'Ada' })]), el(4, 'p', { title: 'Bo' })]));
+    const first = tree();
+    apply(first);
+    const [div, bo] = nodeOf(first).childNodes as ReturnType<typeof el>[];
+    expect((div.childNodes[0] as ReturnType<typeof el>).attributes.title).toBe('Ada');
+    expect(bo.attributes.title).toBe('**');
+    // The allow marker goes away: the next record sees the section's mask, not a cached allow.
+    document.querySelector('[data-id="2"]')!.removeAttribute('data-reprise-privacy');
+    const second = tree();
+    apply(second);
+    const [div2] = nodeOf(second).childNodes as ReturnType<typeof el>[];
+    expect((div2.childNodes[0] as ReturnType<typeof el>).attributes.title).toBe('***');
+  });
+
   it('mutations: added nodes, attribute changes and checkbox input events', () => {
     const apply = setup(PAGE, 'mask');
     const m = {

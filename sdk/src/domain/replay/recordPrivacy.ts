@@ -16,10 +16,11 @@
 // exactly as for text and inputs.
 
 import {
-  elementPrivacy,
   isAlwaysMasked,
   maskText,
+  ownPrivacyLevel,
   shouldMaskInput,
+  type NodePrivacyLevel,
   type PrivacyLevel,
   type PrivacySelectors,
 } from '../privacy';
@@ -80,8 +81,11 @@ export function createRecordPrivacy(d: RecordPrivacyDeps): (r: RecordLike) => vo
   // applyAttributes rewrites attrs (a node's whole map, or the changed ones of an attribute
   // mutation: null there means removed) for the element el (null if unknown: the default level).
   const applyAttributes = (tagName: string, attrs: Attributes, el: Element | null, isSnapshot: boolean) => {
-    const level = el ? elementPrivacy(el, d.defaultLevel, d.selectors) : d.defaultLevel;
     const tag = tagName.toLowerCase();
+    // Most elements (a table's rows and cells) have nothing any level would change: skip the
+    // level lookup for them. A 5,000-row re-sort or snapshot is tens of thousands of these.
+    if (!SPECIAL_TAGS.has(tag) && !('rr_width' in attrs) && !hasMaskedAttribute(attrs)) return;
+    const level = el ? levelOf(el) : d.defaultLevel;
 
     if ((tag === 'a' || tag === 'area') && typeof attrs.href === 'string') attrs.href = d.redactUrl(attrs.href);
 
@@ -91,9 +95,7 @@ export function createRecordPrivacy(d: RecordPrivacyDeps): (r: RecordLike) => vo
       return;
     }
 
-    const inputMasked = el
-      ? shouldMaskInput(el, d.defaultLevel, d.selectors)
-      : d.defaultLevel !== 'allow';
+    const inputMasked = el ? isAlwaysMasked(el) || level !== 'allow' : d.defaultLevel !== 'allow';
     if (tag === 'input' || tag === 'textarea' || tag === 'select') {
       const type = String(el?.getAttribute('type') ?? attrs.type ?? '').toLowerCase();
       if (inputMasked) {
@@ -142,7 +144,34 @@ export function createRecordPrivacy(d: RecordPrivacyDeps): (r: RecordLike) => vo
     if (n.childNodes) for (const c of n.childNodes) walk(c);
   };
 
+  // Levels of the elements seen while one record is processed: siblings share their ancestors,
+  // so each ancestor chain is walked once per record instead of once per element. Cleared
+  // after every record, as the page may change in between.
+  const levels = new Map<Element, NodePrivacyLevel>();
+  const levelOf = (el: Element): NodePrivacyLevel => {
+    const known = levels.get(el);
+    if (known) return known;
+    const own = ownPrivacyLevel(el, d.selectors);
+    let level: NodePrivacyLevel;
+    if (own === 'hidden') level = 'hidden';
+    else {
+      const parent = el.parentElement;
+      const inherited = parent ? levelOf(parent) : d.defaultLevel;
+      level = inherited === 'hidden' ? 'hidden' : (own ?? inherited);
+    }
+    levels.set(el, level);
+    return level;
+  };
+
   return (r: RecordLike) => {
+    try {
+      applyRecord(r);
+    } finally {
+      levels.clear();
+    }
+  };
+
+  function applyRecord(r: RecordLike) {
     const data = (r as { data?: any }).data;
     if (!data) return;
     if (r.type === FULL_SNAPSHOT && data.node) {
@@ -160,5 +189,13 @@ export function createRecordPrivacy(d: RecordPrivacyDeps): (r: RecordLike) => vo
       const el = elementOf(data.id);
       if (!el || shouldMaskInput(el, d.defaultLevel, d.selectors)) data.isChecked = false;
     }
-  };
+  }
+}
+
+/** Tags whose attributes are rewritten at some level whatever attributes they carry. */
+const SPECIAL_TAGS = new Set(['a', 'area', 'input', 'textarea', 'select', 'option', 'img']);
+
+function hasMaskedAttribute(attrs: Attributes): boolean {
+  for (const name of MASKED_ATTRIBUTES) if (typeof attrs[name] === 'string') return true;
+  return false;
 }
