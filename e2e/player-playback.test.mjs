@@ -137,6 +137,24 @@ describe('replay player: playback', { timeout: 300000 }, () => {
     await page.close();
   });
 
+  it('plays at the chosen speed (page time)', async () => {
+    const page = await openPlayer(b, srv, s.id, { t: 36000, clock: true });
+    await page.locator('#rp-skip').click(); // 0:36 starts an idle stretch: measure plain playback
+    for (const speed of [1, 1.5, 2, 4]) {
+      await page.locator(`[data-speed="${speed}"]`).click();
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+      const from = (await playerState(page)).offset;
+      await page.keyboard.press(' ');
+      await page.clock.runFor(4000);
+      await page.keyboard.press(' ');
+      const moved = (await playerState(page)).offset - from;
+      assert.ok(Math.abs(moved - 4000 * speed) <= 300, `at ${speed}x, 4 s of page time moved ${moved} ms`);
+      // (seek() settles on a painted frame, which a paused fake clock never gives: seek directly)
+      await page.evaluate((t) => window.reprisePlayer.controller.seek(window.reprisePlayer.state().start + t), 36000);
+    }
+    await page.close();
+  });
+
   it('plays around a corrupt segment and names what is missing', async () => {
     const broken = shopSession({ start: Date.now() - 3 * 3600_000 + 600_000, user: 'Bea Broken' });
     const sent = await postSession(srv, broken);
