@@ -1,6 +1,7 @@
 // Session replay: rrweb records → segments → compression → upload. A view change flushes the
-// current segment and takes a full snapshot, so the first segment of every view starts with
-// Meta + FullSnapshot. On page exit the segment (and any still being compressed) goes out
+// current segment and takes a full snapshot unless the last one is under a minute old (on a
+// large page a snapshot costs the page a second of script time and hundreds of KB; a player
+// seeking into the view starts from the earlier snapshot, at most a minute of records back). On page exit the segment (and any still being compressed) goes out
 // uncompressed through sendBeacon/keepalive: there is no time left to wait for the worker.
 
 import { monitor } from '../../tools/monitor';
@@ -9,6 +10,7 @@ import { createCompressor, type Compressor } from './compression';
 import { RECORDER_VERSION, startRecorder, type Recorder } from './recorder';
 import {
   createSegmentCollector,
+  RECORD_FULL_SNAPSHOT,
   RECORD_META,
   type RecordLike,
   type Segment,
@@ -39,7 +41,13 @@ export interface ReplayDeps {
   redactUrl: (url: string) => string;
   compressor?: Compressor;
   start?: typeof startRecorder;
+  /** Minimum age of the last full snapshot for a view change to take one (ms). */
+  minViewSnapshotGapMs?: number;
+  now?: () => number;
 }
+
+/** A view change takes a full snapshot only when the last one is at least this old. */
+export const MIN_VIEW_SNAPSHOT_GAP_MS = 60 * 1000;
 
 /** Reasons after which the page may be gone before a compression finishes. */
 const SYNC_EXIT: readonly SegmentReason[] = ['page_hide', 'before_unload', 'stop'];
@@ -76,7 +84,12 @@ export function startReplay(d: ReplayDeps): Replay {
     onSegment,
   });
 
+  const now = d.now ?? Date.now;
+  const gap = d.minViewSnapshotGapMs ?? MIN_VIEW_SNAPSHOT_GAP_MS;
+  let lastFullSnapshot = -Infinity;
+
   const emit = (r: RecordLike) => {
+    if (r.type === RECORD_FULL_SNAPSHOT) lastFullSnapshot = now();
     if (r.type === RECORD_META) {
       // The Meta record carries the page URL: redact its query like every other URL we send.
       const data = (r as { data?: { href?: string } }).data;
@@ -107,7 +120,7 @@ export function startReplay(d: ReplayDeps): Replay {
     viewChanged() {
       if (!recorder) return;
       segments.flush('view_change');
-      recorder.takeFullSnapshot();
+      if (now() - lastFullSnapshot >= gap) recorder.takeFullSnapshot();
     },
     flush,
     isRecording: () => recorder !== undefined,
