@@ -37,11 +37,7 @@ func (s *changeState) removeNode(r *recordCtx, item json.RawMessage) error {
 }
 
 func (s *changeState) attribute(r *recordCtx, item json.RawMessage) error {
-	t, err := tuple(item, 1)
-	if err != nil {
-		return err
-	}
-	n, err := s.nodeRef(t[0])
+	n, t, err := s.nodeTuple(item, 1)
 	if err != nil {
 		return err
 	}
@@ -93,11 +89,7 @@ func (s *changeState) attribute(r *recordCtx, item json.RawMessage) error {
 }
 
 func (s *changeState) text(r *recordCtx, item json.RawMessage) error {
-	t, err := tuple(item, 2)
-	if err != nil {
-		return err
-	}
-	n, err := s.nodeRef(t[0])
+	n, t, err := s.nodeTuple(item, 2)
 	if err != nil {
 		return err
 	}
@@ -121,19 +113,11 @@ func (s *changeState) text(r *recordCtx, item json.RawMessage) error {
 
 // size records the box of a hidden element's placeholder.
 func (s *changeState) size(r *recordCtx, item json.RawMessage) error {
-	t, err := tuple(item, 3)
+	n, t, err := s.nodeTuple(item, 3)
 	if err != nil {
 		return err
 	}
-	n, err := s.nodeRef(t[0])
-	if err != nil {
-		return err
-	}
-	w, err := number(t[1])
-	if err != nil {
-		return err
-	}
-	h, err := number(t[2])
+	w, h, err := twoNumbers(t[1], t[2])
 	if err != nil {
 		return err
 	}
@@ -151,22 +135,41 @@ func (s *changeState) size(r *recordCtx, item json.RawMessage) error {
 	return nil
 }
 
-func px(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) + "px" }
-
-func (s *changeState) scrollPosition(r *recordCtx, item json.RawMessage) error {
-	t, err := tuple(item, 3)
+// nodeTuple reads a change item shaped [nodeId, ...] with at least min
+// elements, and returns the node (nil when it is gone) and the whole tuple.
+func (s *changeState) nodeTuple(item json.RawMessage, min int) (*vnode, []json.RawMessage, error) {
+	t, err := tuple(item, min)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	n, err := s.nodeRef(t[0])
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	x, err := number(t[1])
+	return n, t, nil
+}
+
+// twoNumbers reads the pair of numbers of a size or scroll change.
+func twoNumbers(a, b json.RawMessage) (float64, float64, error) {
+	x, err := number(a)
+	if err != nil {
+		return 0, 0, err
+	}
+	y, err := number(b)
+	if err != nil {
+		return 0, 0, err
+	}
+	return x, y, nil
+}
+
+func px(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) + "px" }
+
+func (s *changeState) scrollPosition(r *recordCtx, item json.RawMessage) error {
+	n, t, err := s.nodeTuple(item, 3)
 	if err != nil {
 		return err
 	}
-	y, err := number(t[2])
+	x, y, err := twoNumbers(t[1], t[2])
 	if err != nil {
 		return err
 	}
@@ -223,11 +226,7 @@ func (s *changeState) addStyleSheet(item json.RawMessage) error {
 }
 
 func (s *changeState) attachStyleSheets(r *recordCtx, item json.RawMessage) error {
-	t, err := tuple(item, 1)
-	if err != nil {
-		return err
-	}
-	n, err := s.nodeRef(t[0])
+	n, t, err := s.nodeTuple(item, 1)
 	if err != nil {
 		return err
 	}
@@ -329,11 +328,7 @@ type mediaData struct {
 }
 
 func (s *changeState) mediaPlaybackState(r *recordCtx, item json.RawMessage) error {
-	t, err := tuple(item, 2)
-	if err != nil {
-		return err
-	}
-	n, err := s.nodeRef(t[0])
+	n, t, err := s.nodeTuple(item, 2)
 	if err != nil {
 		return err
 	}
@@ -360,11 +355,7 @@ type inputData struct {
 }
 
 func (s *changeState) inputValue(r *recordCtx, item json.RawMessage) error {
-	t, err := tuple(item, 2)
-	if err != nil {
-		return err
-	}
-	n, err := s.nodeRef(t[0])
+	n, t, err := s.nodeTuple(item, 2)
 	if err != nil {
 		return err
 	}
