@@ -35,31 +35,42 @@ type replayIndex struct {
 
 // replayShow renders the player page for /replay/{session}?t=MS.
 func (h *handler) replayShow(w http.ResponseWriter, r *http.Request) {
-	s, err := h.reader.GetSession(r.Context(), r.PathValue("session"))
+	data, ok := h.replayData(w, r, r.PathValue("session"), "replay page")
+	if !ok {
+		return
+	}
+	h.render(w, r, http.StatusOK, "replay.html", page{
+		Title: "Replay · " + data.User + " · " + fmtTime(data.Session.Start),
+		Nav:   "sessions",
+		Data:  data,
+	})
+}
+
+// replayData loads what replay.html needs for one session and the t
+// parameter, for the team's page and for a share link alike. When it returns
+// false it has already written the error page.
+func (h *handler) replayData(w http.ResponseWriter, r *http.Request, sessionID, what string) (replayPageData, bool) {
+	s, err := h.reader.GetSession(r.Context(), sessionID)
 	if err != nil {
 		h.renderError(w, r, err)
-		return
+		return replayPageData{}, false
 	}
 	var t int64
 	if v := r.URL.Query().Get("t"); v != "" {
 		t, err = strconv.ParseInt(v, 10, 64)
 		if err != nil || t < 0 {
 			h.badRequest(w, r, "t must be a number of milliseconds from the session's start")
-			return
+			return replayPageData{}, false
 		}
 	}
 	segs, err := h.reader.Segments(r.Context(), s.ID, 0, 0)
 	if err != nil {
-		h.renderError(w, r, fmt.Errorf("replay page: segments of session %s: %w", s.ID, err))
-		return
+		h.renderError(w, r, fmt.Errorf("%s: segments of session %s: %w", what, s.ID, err))
+		return replayPageData{}, false
 	}
 	if segs == nil {
 		segs = []store.SegmentMeta{}
 	}
-	h.render(w, r, http.StatusOK, "replay.html", page{
-		Title: "Replay · " + userLabel(s.User) + " · " + fmtTime(s.Start),
-		Nav:   "sessions",
-		Data: replayPageData{Session: s, User: userLabel(s.User), T: t, InactiveThresholdMs: defaultInactiveThresholdMs,
-			Index: replayIndex{Session: s, Segments: segs}},
-	})
+	return replayPageData{Session: s, User: userLabel(s.User), T: t, InactiveThresholdMs: defaultInactiveThresholdMs,
+		Index: replayIndex{Session: s, Segments: segs}}, true
 }

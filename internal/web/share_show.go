@@ -2,12 +2,9 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/reprise-rum/reprise/internal/auth"
-	"github.com/reprise-rum/reprise/internal/store"
 )
 
 // shareShow serves a public share link, /share/{token}?t=MS: the player for
@@ -30,33 +27,15 @@ func (h *accessHandler) shareShow(w http.ResponseWriter, r *http.Request) {
 		}})
 		return
 	}
-	s, err := h.reader.GetSession(r.Context(), sh.SessionID)
-	if err != nil {
-		h.renderError(w, r, err)
+	data, ok := h.replayData(w, r, sh.SessionID, "share page")
+	if !ok {
 		return
-	}
-	var t int64
-	if v := r.URL.Query().Get("t"); v != "" {
-		t, err = strconv.ParseInt(v, 10, 64)
-		if err != nil || t < 0 {
-			h.badRequest(w, r, "t must be a number of milliseconds from the session's start")
-			return
-		}
-	}
-	segs, err := h.reader.Segments(r.Context(), s.ID, 0, 0)
-	if err != nil {
-		h.renderError(w, r, fmt.Errorf("share page: segments of session %s: %w", s.ID, err))
-		return
-	}
-	if segs == nil {
-		segs = []store.SegmentMeta{}
 	}
 	auth.SetShareCookie(w, r, sh, tok)
 	h.renderShared(w, r, http.StatusOK, "replay.html", page{
-		Title: "Shared replay · " + fmtTime(s.Start),
+		Title: "Shared replay · " + fmtTime(data.Session.Start),
 		Nav:   "sessions",
-		Data: replayPageData{Session: s, User: userLabel(s.User), T: t, InactiveThresholdMs: defaultInactiveThresholdMs,
-			Index: replayIndex{Session: s, Segments: segs}},
+		Data:  data,
 	})
 }
 
