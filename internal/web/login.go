@@ -43,19 +43,11 @@ func RegisterAccess(mux *http.ServeMux, cfg AccessConfig) error {
 	if cfg.Auth == nil || cfg.Reader == nil {
 		return errors.New("web: AccessConfig needs Auth and Reader")
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	as, err := loadAssets()
+	base, err := newHandler(cfg.Reader, cfg.Logger)
 	if err != nil {
 		return err
 	}
-	pg, err := parsePages(as)
-	if err != nil {
-		return err
-	}
-	h := &accessHandler{handler: &handler{reader: cfg.Reader, log: log, pages: pg, assets: as}, auth: cfg.Auth}
+	h := &accessHandler{handler: base, auth: cfg.Auth}
 	mux.HandleFunc("GET /login", h.loginShow)
 	mux.HandleFunc("POST /login", h.loginSubmit)
 	mux.HandleFunc("GET /login/once/{token}", h.loginOnce)

@@ -28,25 +28,34 @@ type handler struct {
 	assets *assets
 }
 
+// newHandler loads the embedded assets and templates that the team's pages
+// and the access pages (RegisterAccess) both render with. A nil log is
+// slog.Default().
+func newHandler(reader store.Reader, log *slog.Logger) (*handler, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	pg, err := parsePages(as)
+	if err != nil {
+		return nil, err
+	}
+	return &handler{reader: reader, log: log, pages: pg, assets: as}, nil
+}
+
 // Register adds every UI route to mux. The route table is this one function,
 // read top to bottom.
 func Register(mux *http.ServeMux, cfg Config) error {
 	if cfg.Reader == nil {
 		return errors.New("web: Config.Reader is nil")
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	as, err := loadAssets()
+	h, err := newHandler(cfg.Reader, cfg.Logger)
 	if err != nil {
 		return err
 	}
-	pg, err := parsePages(as)
-	if err != nil {
-		return err
-	}
-	h := &handler{reader: cfg.Reader, log: log, pages: pg, assets: as}
 
 	mux.HandleFunc("GET /{$}", h.homeRedirect)
 	mux.HandleFunc("GET /explorer/{kind}", h.explorerList)
