@@ -36,6 +36,13 @@ func (b *batch) session(id string) (*sessionRow, error) {
 	if r, ok := b.sessions[id]; ok {
 		return r, nil
 	}
+	if c, ok := b.cache.get(id); ok {
+		r := &sessionRow{Session: c.s, lastDate: c.lastDate, hasTime: true}
+		r.text = sessionText(&r.Session)
+		r.orig = sessionValues(&r.Session, r.lastDate)
+		b.sessions[id] = r
+		return r, nil
+	}
 	st, err := b.stmt(`SELECT ` + sessionCols + `, last_date FROM sessions WHERE id = ?`)
 	if err != nil {
 		return nil, err
@@ -194,6 +201,7 @@ func (b *batch) flushSessions() error {
 				}
 			}
 			if len(sets) == 0 {
+				b.stored[id] = storedSession{s: *s, lastDate: r.lastDate}
 				continue
 			}
 			query = `UPDATE sessions SET ` + strings.Join(sets, ", ") + ` WHERE id = ? RETURNING seq`
@@ -212,7 +220,74 @@ func (b *batch) flushSessions() error {
 				return err
 			}
 		}
+		b.stored[id] = storedSession{s: *s, lastDate: r.lastDate}
 	}
 	clear(b.sessions)
 	return nil
+}
+
+// storedSession is a session aggregate as this writer last stored it.
+type storedSession struct {
+	s        store.Session
+	lastDate int64
+}
+
+// sessionCache keeps the stored aggregates of recently active sessions
+// across batches, so that a batch updates a busy session without reading it
+// back first (a third of the aggregation's cost). Only the writer goroutine
+// uses it, and only the writer writes sessions: it is exact as long as it
+// is filled only from committed batches and emptied when a batch deletes
+// rows or fails.
+type sessionCache struct {
+	m   map[string]storedSession
+	max int
+}
+
+func newSessionCache(max int) *sessionCache {
+	return &sessionCache{m: make(map[string]storedSession), max: max}
+}
+
+func (c *sessionCache) get(id string) (storedSession, bool) {
+	if c == nil {
+		return storedSession{}, false
+	}
+	v, ok := c.m[id]
+	return v, ok
+}
+
+func (c *sessionCache) put(id string, v storedSession) {
+	if c == nil || c.max <= 0 {
+		return
+	}
+	if _, ok := c.m[id]; !ok && len(c.m) >= c.max {
+		// Forget a quarter, in map order (as good as random here): cheaper
+		// than tracking recency on every event, and busy sessions come back
+		// with their next batch.
+		n := c.max / 4
+		for k := range c.m {
+			delete(c.m, k)
+			if n--; n <= 0 {
+				break
+			}
+		}
+	}
+	c.m[id] = v
+}
+
+func (c *sessionCache) clear() {
+	if c != nil {
+		clear(c.m)
+	}
+}
+
+// committed moves what the batch stored into the cache, once its
+// transaction has committed.
+func (b *batch) committed() {
+	if b.dropCache {
+		b.cache.clear()
+		return
+	}
+	for id, v := range b.stored {
+		b.cache.put(id, v)
+	}
 }

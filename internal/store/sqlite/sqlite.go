@@ -1,8 +1,9 @@
 // Package sqlite is Reprise's embedded store: RUM events, session aggregates
 // and the replay segment index in SQLite (WAL), segment bytes in blob files
 // (store/blobfile). One writer goroutine group-commits every queued append:
-// blobs written, fsynced once, index rows committed in one transaction, then
-// every request of the batch acknowledged (docs/ARCHITECTURE.md).
+// blobs written and fsynced once, index rows committed in one transaction;
+// a syncer goroutine fsyncs the WAL and acknowledges every request of the
+// batch while the writer commits the next (docs/ARCHITECTURE.md).
 package sqlite
 
 import (
@@ -75,6 +76,9 @@ type Store struct {
 
 	batches, requests atomic.Int64 // group commits so far, and the requests they carried
 	inflight          atomic.Int64 // requests in the batch being committed
+
+	walPath   string        // the writer fsyncs it itself (syncer.go)
+	sessCache *sessionCache // writer goroutine only
 }
 
 // Stats reports how well group commit is batching.
@@ -118,7 +122,10 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
 	dbPath := filepath.Join(dir, "reprise.db")
-	sync := "FULL" // WAL + FULL: a commit is durable when it returns
+	// WAL + NORMAL: a commit writes the WAL without fsyncing it; the
+	// syncer fsyncs it before acknowledging (syncer.go), so the writer need
+	// not wait. Checkpoints still sync under NORMAL.
+	sync := "NORMAL"
 	if opts.Unsafe {
 		sync = "OFF"
 	}
@@ -162,10 +169,17 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		blobs: blobs,
 		queue: make(chan *request, opts.QueueSize),
 		done:  make(chan struct{}),
+
+		walPath:   dbPath + "-wal",
+		sessCache: newSessionCache(sessionCacheSize),
 	}
 	go s.writeLoop()
 	return s, nil
 }
+
+// sessionCacheSize bounds the session aggregates the writer remembers
+// (a few hundred bytes each).
+const sessionCacheSize = 20_000
 
 // dsn builds the modernc.org/sqlite connection string; pragmas apply to
 // every connection the pool opens.

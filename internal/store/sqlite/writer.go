@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/reprise-rum/reprise/internal/rum"
 	"github.com/reprise-rum/reprise/internal/store"
@@ -59,13 +61,19 @@ func (s *Store) enqueue(ctx context.Context, r *request) error {
 	}
 }
 
-// writeLoop is the single writer: it takes what is queued (up to MaxBatch),
-// commits it as one batch, acknowledges, and repeats until Close.
+// writeLoop is the single writer: it takes everything queued (up to
+// MaxBatch: no timer, whatever arrived while the previous batch committed),
+// commits it as one transaction, and hands it to the syncer, which makes it
+// durable and acknowledges it while the writer already builds the next
+// batch (syncer.go). It repeats until Close.
 func (s *Store) writeLoop() {
 	defer close(s.done)
-	batch := make([]*request, 0, s.opts.MaxBatch)
+	sy := s.startSyncer()
+	defer sy.stop()
 	for r := range s.queue {
-		batch = append(batch[:0], r)
+		// A new slice each time: the syncer still holds the previous batch.
+		batch := make([]*request, 1, min(len(s.queue)+1, s.opts.MaxBatch))
+		batch[0] = r
 	drain:
 		for len(batch) < s.opts.MaxBatch {
 			select {
@@ -79,20 +87,21 @@ func (s *Store) writeLoop() {
 			}
 		}
 		s.inflight.Store(int64(len(batch)))
-		s.commitBatch(batch)
+		afters := s.commitBatch(batch)
 		s.inflight.Store(0)
 		s.batches.Add(1)
 		s.requests.Add(int64(len(batch)))
-		clear(batch)
+		sy.hand(batch, afters)
 	}
 }
 
-// commitBatch makes a batch durable: segment bytes appended and fsynced once,
-// then every index row and event in one SQLite transaction (synchronous=FULL
-// fsyncs the WAL at commit), then each request acknowledged. Blobs are synced
-// before the index commits, so an index row never points at bytes that a
-// crash could lose.
-func (s *Store) commitBatch(batch []*request) {
+// commitBatch commits a batch: segment bytes appended to the blob files,
+// then every index row and event in one SQLite transaction. The blob fsync
+// runs while the transaction is built and is waited for before it commits,
+// so an index row never points at bytes that a crash could lose. The WAL is
+// not fsynced here (synchronous=NORMAL): the syncer does that before any
+// acknowledgement. It returns what must run once the batch is durable.
+func (s *Store) commitBatch(batch []*request) []func() {
 	ctx := context.Background()
 	appended := false
 	for _, r := range batch {
@@ -107,16 +116,25 @@ func (s *Store) commitBatch(batch []*request) {
 		r.seg.meta.Blob = ref
 		appended = true
 	}
+	var blobsSynced func() error
 	if appended && !s.opts.Unsafe {
-		if err := s.blobs.Sync(ctx); err != nil {
-			for _, r := range batch {
-				if r.seg != nil && r.err == nil {
-					r.err = fmt.Errorf("store segment for session %s: %w", r.seg.meta.SessionID, err)
-				}
+		done := make(chan error, 1)
+		go func() { done <- s.blobs.Sync(ctx) }()
+		blobsSynced = sync.OnceValue(func() error { return <-done })
+		// However the batch ends, the sync has finished before the next
+		// batch appends to the blob files.
+		defer blobsSynced()
+	}
+	afters, err := s.applyBatch(ctx, batch, blobsSynced)
+	if errors.Is(err, errBlobSync) {
+		// The bytes may not be on disk: fail the segments, keep the rest.
+		for _, r := range batch {
+			if r.seg != nil && r.err == nil {
+				r.err = fmt.Errorf("store segment for session %s: %w", r.seg.meta.SessionID, err)
 			}
 		}
+		afters, err = s.applyBatch(ctx, batch, nil)
 	}
-	afters, err := s.applyBatch(ctx, batch)
 	if err != nil {
 		s.log.Error("store: batch commit failed", "requests", len(batch), "err", err)
 		for _, r := range batch {
@@ -124,24 +142,41 @@ func (s *Store) commitBatch(batch []*request) {
 				r.err = err
 			}
 		}
-	} else {
-		for _, after := range afters {
-			after()
-		}
+		s.sessCache.clear()
+		return nil
 	}
-	for _, r := range batch {
-		r.done <- r.err
-	}
+	return afters
 }
 
-// applyBatch runs every request that is still good inside one transaction,
-// each under a savepoint so that one failing request is rolled back alone.
-func (s *Store) applyBatch(ctx context.Context, reqs []*request) ([]func(), error) {
+// errBlobSync means the blob files could not be synced before the commit.
+var errBlobSync = errors.New("sync segment blobs")
+
+// errRetryAlone means a request failed inside a batch run without
+// savepoints: the batch is run again with one savepoint per request.
+var errRetryAlone = errors.New("a request failed: retry the batch with savepoints")
+
+// applyBatch runs every request that is still good inside one transaction.
+// Requests almost never fail, so it first runs them all without savepoints:
+// a savepoint per request costs sub-journal writes and makes every FTS5
+// index flush its pending terms to disk at each one, which was a third of
+// the writer's time. Only if a request fails is the transaction rolled back
+// and run again, each request under its own savepoint so that the failing
+// one is rolled back alone. beforeCommit, if set, runs just before COMMIT;
+// its error (wrapped in errBlobSync) rolls everything back.
+func (s *Store) applyBatch(ctx context.Context, reqs []*request, beforeCommit func() error) ([]func(), error) {
+	afters, err := s.runBatch(ctx, reqs, false, beforeCommit)
+	if errors.Is(err, errRetryAlone) {
+		afters, err = s.runBatch(ctx, reqs, true, beforeCommit)
+	}
+	return afters, err
+}
+
+func (s *Store) runBatch(ctx context.Context, reqs []*request, savepoints bool, beforeCommit func() error) ([]func(), error) {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin batch: %w", err)
 	}
-	b := newBatch(ctx, tx)
+	b := newBatch(ctx, tx, s.sessCache)
 	for _, r := range reqs {
 		if r.seg != nil && r.err == nil {
 			b.pendingFiles[r.seg.meta.Blob.File] = true
@@ -153,15 +188,18 @@ func (s *Store) applyBatch(ctx context.Context, reqs []*request) ([]func(), erro
 			continue
 		}
 		if r.op != nil {
+			b.dropCache = true
 			// Deletes must see the sessions this batch has aggregated so far.
 			if err := b.flushSessions(); err != nil {
 				tx.Rollback()
 				return nil, err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT req`); err != nil {
-			tx.Rollback()
-			return nil, fmt.Errorf("savepoint: %w", err)
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT req`); err != nil {
+				tx.Rollback()
+				return nil, fmt.Errorf("savepoint: %w", err)
+			}
 		}
 		var effects []effect
 		var after func()
@@ -173,19 +211,25 @@ func (s *Store) applyBatch(ctx context.Context, reqs []*request) ([]func(), erro
 		default:
 			effects, err = b.insertEvents(r.events)
 		}
-		if err != nil {
-			r.err = err
-			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO req`); rerr != nil {
-				tx.Rollback()
-				return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `RELEASE req`); err != nil {
+		if err != nil && !savepoints {
 			tx.Rollback()
-			return nil, fmt.Errorf("release savepoint: %w", err)
+			return nil, fmt.Errorf("%w: %w", errRetryAlone, err)
 		}
-		if r.err != nil {
-			continue
+		if savepoints {
+			if err != nil {
+				r.err = err
+				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO req`); rerr != nil {
+					tx.Rollback()
+					return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE req`); err != nil {
+				tx.Rollback()
+				return nil, fmt.Errorf("release savepoint: %w", err)
+			}
+			if r.err != nil {
+				continue
+			}
 		}
 		if err := b.fold(effects); err != nil {
 			tx.Rollback()
@@ -199,9 +243,16 @@ func (s *Store) applyBatch(ctx context.Context, reqs []*request) ([]func(), erro
 		tx.Rollback()
 		return nil, err
 	}
+	if beforeCommit != nil {
+		if err := beforeCommit(); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("%w: %w", errBlobSync, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit batch: %w", err)
 	}
+	b.committed()
 	return afters, nil
 }
 
@@ -215,9 +266,15 @@ type batch struct {
 	// pendingFiles received segment bytes in this batch: retention must
 	// not drop them even if no committed row points at them yet.
 	pendingFiles map[string]bool
+	// cache holds the stored state of sessions across batches; stored is
+	// what this batch wrote, put into the cache once it commits, and
+	// dropCache says the batch deleted rows, so the whole cache goes.
+	cache     *sessionCache
+	stored    map[string]storedSession
+	dropCache bool
 }
 
-func newBatch(ctx context.Context, tx *sql.Tx) *batch {
+func newBatch(ctx context.Context, tx *sql.Tx, cache *sessionCache) *batch {
 	return &batch{ctx: ctx, tx: tx, sessions: map[string]*sessionRow{}, ua: map[string]uaInfo{},
-		stmts: map[string]*sql.Stmt{}, pendingFiles: map[string]bool{}}
+		stmts: map[string]*sql.Stmt{}, pendingFiles: map[string]bool{}, cache: cache, stored: map[string]storedSession{}}
 }
