@@ -23,13 +23,10 @@ func deleteCmd(args []string, lookupEnv func(string) (string, bool), stdout, std
 		fmt.Fprintf(stderr, "reprise delete: %v\nusage: reprise delete --session ID [--session ID…] [--config FILE] [--data-dir DIR]\n", err)
 		return 2
 	}
-	cfg, err := config.LoadCommand("reprise delete", rest, lookupEnv, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "reprise delete: %v\n", err)
+	ctx, cfg, stop, ok := startOffline("reprise delete", rest, lookupEnv, stderr)
+	if !ok {
 		return 2
 	}
-	newLogger(cfg, stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := server.DeleteSessions(ctx, cfg, ids); err != nil {
 		fmt.Fprintf(stderr, "reprise delete: %v\n", err)
@@ -37,6 +34,21 @@ func deleteCmd(args []string, lookupEnv func(string) (string, bool), stdout, std
 	}
 	fmt.Fprintf(stdout, "deleted %d session(s): %s\n", len(ids), strings.Join(ids, ", "))
 	return 0
+}
+
+// startOffline is the start of a command that works on a stopped server's
+// data directory (gc, delete): it loads serve's configuration, sets up
+// logging, and returns a context that Ctrl-C or SIGTERM cancels. When ok is
+// false the error is already written to stderr and the exit code is 2.
+func startOffline(name string, args []string, lookupEnv func(string) (string, bool), stderr io.Writer) (ctx context.Context, cfg config.Config, stop context.CancelFunc, ok bool) {
+	cfg, err := config.LoadCommand(name, args, lookupEnv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return nil, config.Config{}, nil, false
+	}
+	newLogger(cfg, stderr)
+	ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return ctx, cfg, stop, true
 }
 
 // sessionArgs takes the --session flags out of args (the rest are the

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/reprise-rum/reprise/internal/config"
 	"github.com/reprise-rum/reprise/internal/metrics"
 	"github.com/reprise-rum/reprise/internal/server"
 )
@@ -20,13 +15,10 @@ import (
 // --older-than is the short name of --retention-max-age. It refuses to run
 // while a server holds the data directory.
 func gc(args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
-	cfg, err := config.LoadCommand("reprise gc", olderThanAlias(args), lookupEnv, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "reprise gc: %v\n", err)
+	ctx, cfg, stop, ok := startOffline("reprise gc", olderThanAlias(args), lookupEnv, stderr)
+	if !ok {
 		return 2
 	}
-	newLogger(cfg, stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	size := func() float64 { return (&metrics.DirSize{Dir: cfg.DataDir, TTL: -1}).Bytes() }
 	before := size()
