@@ -9,26 +9,21 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const benchDir = join(repoRoot, 'e2e', 'bench');
 export { binary as reproBin } from '../lib/server.mjs';
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** launchChromium opens Debian's Chromium with a fresh user-data-dir, removed on close. */
+/**
+ * launchChromium opens Debian's Chromium (the e2e tests' path and flags) with a fresh
+ * user-data-dir, removed on close: one persistent context, so every page shares it.
+ */
 export async function launchChromium() {
   const userDataDir = mkdtempSync(join(tmpdir(), 'reprise-bench-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.REPRISE_CHROMIUM || '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     args: chromiumArgs,
     viewport: { width: 1280, height: 800 },
