@@ -1,12 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MIN_VIEW_SNAPSHOT_GAP_MS, startReplay } from './replay';
+import { MAX_VIEW_SNAPSHOT_GAP_MS, SMALL_SNAPSHOT_BYTES, SNAPSHOT_BYTES_PER_SECOND, startReplay, viewSnapshotGapMs } from './replay';
 import type { Compressor } from './compression';
 import type { RecordLike } from './segments';
 
-function setup() {
+// A replay over a fake recorder whose full snapshots carry `snapshotBytes` of text.
+function setup(snapshotBytes: number) {
   let t = 1_000_000;
   let emit: (r: RecordLike) => void = () => {};
-  const recorder = { takeFullSnapshot: vi.fn(() => emit({ type: 2, timestamp: t } as RecordLike)), stop: vi.fn() };
+  const snapshot = () => emit({ type: 2, timestamp: t, data: { text: 'x'.repeat(snapshotBytes) } } as RecordLike);
+  const recorder = { takeFullSnapshot: vi.fn(snapshot), stop: vi.fn() };
   const compressor: Compressor = {
     compress: async (data) => ({ bytes: new TextEncoder().encode(data), compressed: false, rawBytes: data.length }),
     mode: () => 'none',
@@ -24,18 +26,30 @@ function setup() {
       return recorder;
     },
   });
-  return { replay, recorder, emit: (r: RecordLike) => emit(r), advance: (ms: number) => (t += ms), now: () => t };
+  emit({ type: 4, timestamp: t } as RecordLike);
+  snapshot(); // the recording's first snapshot
+  return { replay, recorder, advance: (ms: number) => (t += ms) };
 }
 
 describe('replay view changes', () => {
-  it('take a full snapshot only when the last one is at least a minute old', () => {
-    const s = setup();
-    s.emit({ type: 4, timestamp: s.now() });
-    s.emit({ type: 2, timestamp: s.now() }); // the recording's first snapshot
+  it('take a full snapshot at every view on an ordinary page', () => {
+    const s = setup(200_000);
+    s.replay.viewChanged();
+    s.replay.viewChanged();
+    expect(s.recorder.takeFullSnapshot).toHaveBeenCalledTimes(2);
+    s.replay.stop();
+  });
+
+  it('space large snapshots out, at most a minute apart', () => {
+    const big = 4_000_000; // the bench's 5,000-row table
+    expect(viewSnapshotGapMs(big)).toBe(MAX_VIEW_SNAPSHOT_GAP_MS);
+    expect(viewSnapshotGapMs(SNAPSHOT_BYTES_PER_SECOND * 10)).toBe(10_000);
+    expect(viewSnapshotGapMs(SMALL_SNAPSHOT_BYTES - 1)).toBe(0);
+    const s = setup(big);
     s.advance(10_000);
     s.replay.viewChanged();
     expect(s.recorder.takeFullSnapshot).not.toHaveBeenCalled();
-    s.advance(MIN_VIEW_SNAPSHOT_GAP_MS - 10_000);
+    s.advance(MAX_VIEW_SNAPSHOT_GAP_MS - 10_000);
     s.replay.viewChanged();
     expect(s.recorder.takeFullSnapshot).toHaveBeenCalledTimes(1);
     // The snapshot just taken counts: the next view change soon after takes none.

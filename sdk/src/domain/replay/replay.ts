@@ -1,8 +1,12 @@
 // Session replay: rrweb records → segments → compression → upload. A view change flushes the
-// current segment and takes a full snapshot unless the last one is under a minute old (on a
-// large page a snapshot costs the page a second of script time and hundreds of KB; a player
-// seeking into the view starts from the earlier snapshot, at most a minute of records back). On page exit the segment (and any still being compressed) goes out
-// uncompressed through sendBeacon/keepalive: there is no time left to wait for the worker.
+// current segment and takes a full snapshot, so the first segment of a view starts with
+// Meta + FullSnapshot, except on pages whose snapshots are large (≥ 256 KB of JSON): there a
+// view change takes one only once the last is old enough for snapshots to average at most
+// SNAPSHOT_BYTES_PER_SECOND (a 4 MB snapshot of a 5,000-row table costs the page about a
+// second of script time and 335 KB sent; a player seeking into such a view starts from the
+// earlier snapshot, at most MAX_VIEW_SNAPSHOT_GAP_MS of records back). On page exit the
+// segment (and any still being compressed) goes out uncompressed through sendBeacon/keepalive:
+// there is no time left to wait for the worker.
 
 import { monitor } from '../../tools/monitor';
 import type { PrivacyLevel, PrivacySelectors } from '../privacy';
@@ -41,13 +45,22 @@ export interface ReplayDeps {
   redactUrl: (url: string) => string;
   compressor?: Compressor;
   start?: typeof startRecorder;
-  /** Minimum age of the last full snapshot for a view change to take one (ms). */
-  minViewSnapshotGapMs?: number;
   now?: () => number;
 }
 
-/** A view change takes a full snapshot only when the last one is at least this old. */
-export const MIN_VIEW_SNAPSHOT_GAP_MS = 60 * 1000;
+/** Full snapshots taken at view changes average at most this many bytes of JSON a second. */
+export const SNAPSHOT_BYTES_PER_SECOND = 64 * 1024;
+/** A view change always takes a full snapshot when the last one is at least this old. */
+export const MAX_VIEW_SNAPSHOT_GAP_MS = 60 * 1000;
+
+/** Snapshots smaller than this are taken at every view change whatever their rate. */
+export const SMALL_SNAPSHOT_BYTES = 256 * 1024;
+
+/** viewSnapshotGapMs: how old the last full snapshot (of `bytes` JSON) must be for a view change to take one. */
+export function viewSnapshotGapMs(bytes: number): number {
+  if (bytes < SMALL_SNAPSHOT_BYTES) return 0;
+  return Math.min(MAX_VIEW_SNAPSHOT_GAP_MS, (bytes / SNAPSHOT_BYTES_PER_SECOND) * 1000);
+}
 
 /** Reasons after which the page may be gone before a compression finishes. */
 const SYNC_EXIT: readonly SegmentReason[] = ['page_hide', 'before_unload', 'stop'];
@@ -85,17 +98,20 @@ export function startReplay(d: ReplayDeps): Replay {
   });
 
   const now = d.now ?? Date.now;
-  const gap = d.minViewSnapshotGapMs ?? MIN_VIEW_SNAPSHOT_GAP_MS;
   let lastFullSnapshot = -Infinity;
+  let lastFullSnapshotBytes = 0;
 
   const emit = (r: RecordLike) => {
-    if (r.type === RECORD_FULL_SNAPSHOT) lastFullSnapshot = now();
     if (r.type === RECORD_META) {
       // The Meta record carries the page URL: redact its query like every other URL we send.
       const data = (r as { data?: { href?: string } }).data;
       if (data && typeof data.href === 'string') data.href = d.redactUrl(data.href);
     }
-    segments.add(r);
+    const bytes = segments.add(r);
+    if (r.type === RECORD_FULL_SNAPSHOT) {
+      lastFullSnapshot = now();
+      lastFullSnapshotBytes = bytes;
+    }
   };
 
   let recorder: Recorder | undefined = (d.start ?? startRecorder)({
@@ -120,7 +136,7 @@ export function startReplay(d: ReplayDeps): Replay {
     viewChanged() {
       if (!recorder) return;
       segments.flush('view_change');
-      if (now() - lastFullSnapshot >= gap) recorder.takeFullSnapshot();
+      if (now() - lastFullSnapshot >= viewSnapshotGapMs(lastFullSnapshotBytes)) recorder.takeFullSnapshot();
     },
     flush,
     isRecording: () => recorder !== undefined,

@@ -66,7 +66,8 @@ export const RECORD_FULL_SNAPSHOT = 2;
 export const RECORD_META = 4;
 
 export interface SegmentCollector {
-  add(record: RecordLike): void;
+  /** add returns the record's JSON length (0 when dropped). */
+  add(record: RecordLike): number;
   flush(reason: SegmentReason): void;
   stop(): void;
 }
@@ -134,7 +135,7 @@ export function createSegmentCollector(opts: {
       if (record.type === RECORD_META && hasContent) flush('full_snapshot');
       if (parts.length === 0) {
         ctx = opts.context();
-        if (!ctx) return; // no live session or view: nothing to attribute the record to
+        if (!ctx) return 0; // no live session or view: nothing to attribute the record to
         start = record.timestamp;
         end = record.timestamp;
         hasFull = false;
@@ -149,6 +150,7 @@ export function createSegmentCollector(opts: {
       if (record.type === RECORD_FULL_SNAPSHOT) hasFull = true;
       if (record.type > 1) hasContent = true;
       if (bytes >= limits.maxBytes) flush('segment_bytes_limit');
+      return s.length;
     },
     flush,
     stop() {
