@@ -10,24 +10,16 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startServer } from './lib/server.mjs';
-import { apiGet } from './lib/session.mjs';
+import { apiGet, readResponse } from './lib/session.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const maxInflight = 8;
 
 let srv;
 
-/** post sends a body to the server and returns { status, headers, json }. */
+/** post sends a body to the server and returns readResponse's { status, headers, text, json }. */
 async function post(path, body, headers = {}) {
-  const res = await fetch(srv.url + path, { method: 'POST', body, headers, signal: AbortSignal.timeout(30000) });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
+  return readResponse(await fetch(srv.url + path, { method: 'POST', body, headers, signal: AbortSignal.timeout(30000) }));
 }
 
 /** openSocket connects to the server; collect gathers what it answers until it closes. */

@@ -4,13 +4,21 @@
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * apiGet fetches a path from the server with its API token and returns { status, text, json }
- * (json undefined when the body is not JSON).
+ * apiGet fetches a path from the server with its API token and returns readResponse's
+ * { status, headers, text, json }.
  */
 export async function apiGet(srv, path) {
   // The query API needs a login or an API token (internal/auth); server.mjs configures one.
   const headers = srv.apiToken ? { Authorization: `Bearer ${srv.apiToken}` } : {};
-  const res = await fetch(srv.url + path, { headers, signal: AbortSignal.timeout(10000) });
+  return readResponse(await fetch(srv.url + path, { headers, signal: AbortSignal.timeout(10000) }));
+}
+
+/**
+ * readResponse reads a fetch Response's body and returns { status, headers, text, json } (json
+ * undefined when the body is not JSON): the server's errors are JSON, but a test must still
+ * see what came back when they are not.
+ */
+export async function readResponse(res) {
   const text = await res.text();
   let json;
   try {
@@ -18,7 +26,7 @@ export async function apiGet(srv, path) {
   } catch {
     json = undefined;
   }
-  return { status: res.status, text, json };
+  return { status: res.status, headers: res.headers, text, json };
 }
 
 /**
