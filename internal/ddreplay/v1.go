@@ -95,15 +95,22 @@ func (s *v1State) fullSnapshot(data json.RawMessage, ts float64, b *budget) ([]j
 	if err != nil {
 		return nil, err
 	}
-	out := []json.RawMessage{ev}
+	return withAdoptedSheets(ev, adopted, ts)
+}
+
+// withAdoptedSheets follows a full snapshot or mutation event with the
+// AdoptedStyleSheet events of the sheets its nodes brought, at the same time:
+// rrweb applies them once the nodes exist.
+func withAdoptedSheets(ev json.RawMessage, adopted []adoptedData, ts float64) ([]json.RawMessage, error) {
+	events := []json.RawMessage{ev}
 	for _, d := range adopted {
 		ev, err := event(rrIncrementalSnapshot, d, ts)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ev)
+		events = append(events, ev)
 	}
-	return out, nil
+	return events, nil
 }
 
 // uniqueIDs rejects snapshots whose node ids repeat or are negative: rrweb's
@@ -337,15 +344,7 @@ func (s *v1State) mutation(data json.RawMessage, ts float64, b *budget) ([]json.
 	if err != nil {
 		return nil, err
 	}
-	events := []json.RawMessage{ev}
-	for _, d := range adopted {
-		ev, err := event(rrIncrementalSnapshot, d, ts)
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, ev)
-	}
-	return events, nil
+	return withAdoptedSheets(ev, adopted, ts)
 }
 
 func shifted(id *int) *int {
