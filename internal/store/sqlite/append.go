@@ -136,9 +136,7 @@ func (b *batch) insertEvents(events []rum.Event) ([]effect, error) {
 			if err != nil {
 				return nil, fmt.Errorf("store %s %s: %w", ev.Type, ev.ID, err)
 			}
-			if err := b.indexText(t.name, seq, eventText(ev)); err != nil {
-				return nil, err
-			}
+			b.indexText(t.name, seq, eventText(ev))
 		}
 		effects = append(effects, effect{ev: ev, counted: counted})
 	}

@@ -173,7 +173,8 @@ var sessionColNames = func() []string {
 	return names
 }()
 
-// flushSessions writes every changed aggregate and forgets them all, so a
+// flushSessions writes every changed aggregate (and the batch's queued
+// text index entries) and forgets them all, so a
 // following delete in the same batch is not undone by a stale cached row.
 // An existing session is updated in the columns that changed only: each
 // sessions column has its own index, and SQLite rewrites the entries of
@@ -216,14 +217,14 @@ func (b *batch) flushSessions() error {
 			return fmt.Errorf("store session %s: %w", id, err)
 		}
 		if text := sessionText(s); text != r.text {
-			if err := b.indexText("sessions", seq, text); err != nil {
-				return err
-			}
+			b.indexText("sessions", seq, text)
 		}
 		b.stored[id] = storedSession{s: *s, lastDate: r.lastDate}
 	}
 	clear(b.sessions)
-	return nil
+	// The text entries go with the sessions: a delete that follows must
+	// find every row's entry in place.
+	return b.writeTexts()
 }
 
 // storedSession is a session aggregate as this writer last stored it.

@@ -78,6 +78,7 @@ type Store struct {
 	inflight          atomic.Int64 // requests in the batch being committed
 
 	walPath   string        // the writer fsyncs it itself (syncer.go)
+	ckpt      *checkpointer // background WAL checkpoints (checkpoint.go)
 	sessCache *sessionCache // writer goroutine only
 }
 
@@ -161,7 +162,15 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		rdb.Close()
 		return nil, fmt.Errorf("open segment blobs: %w", err)
 	}
+	ckpt, err := startCheckpointer(dbPath, sync, log)
+	if err != nil {
+		wdb.Close()
+		rdb.Close()
+		blobs.Close()
+		return nil, err
+	}
 	s := &Store{
+		ckpt:  ckpt,
 		opts:  opts,
 		log:   log,
 		wdb:   wdb,
@@ -201,6 +210,9 @@ func dsn(path string, readOnly bool, sync string, cacheMB int) string {
 		// Only the writer writes, so take the write lock up front rather
 		// than upgrading mid-transaction.
 		q.Set("_txlock", "immediate")
+		// Checkpoints run beside the writer, not inside its commits
+		// (checkpoint.go).
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -229,6 +241,9 @@ func (s *Store) Close() error {
 	s.closeMu.Unlock()
 	<-s.done
 	var errs []error
+	if err := s.ckpt.stop(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := s.blobs.Close(); err != nil {
 		errs = append(errs, err)
 	}

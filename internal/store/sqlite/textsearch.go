@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -119,19 +120,40 @@ func (m textMatch) cond(w *where, alias string, cols []string, extraOr string, e
 	w.add("("+strings.Join(ors, " OR ")+")", args...)
 }
 
-// indexText writes (or rewrites) the trigram entry of one row.
-func (b *batch) indexText(table string, seq int64, text string) error {
-	fts, ok := ftsTables[table]
-	if !ok {
-		return nil
+// indexText queues the trigram entry of one row (written, or rewritten,
+// by writeTexts).
+func (b *batch) indexText(table string, seq int64, text string) {
+	if _, ok := ftsTables[table]; !ok {
+		return
 	}
-	st, err := b.stmt(`INSERT OR REPLACE INTO ` + fts + `(rowid, text) VALUES (?, ?)`)
-	if err != nil {
-		return err
+	b.texts = append(b.texts, pendingText{table: table, seq: seq, text: text})
+}
+
+// pendingText is a trigram entry waiting for writeTexts.
+type pendingText struct {
+	table string
+	seq   int64
+	text  string
+}
+
+// writeTexts writes the queued trigram entries, grouped by index. They are
+// written together at the end because FTS5 keeps a transaction's new terms
+// in memory only until the next statement that opens a statement journal
+// (an upsert, an UPDATE): then it flushes them to disk as a new segment and
+// soon merges segments. Interleaved with the row writes, that was one
+// flush and merge per event; grouped, it is one per batch.
+func (b *batch) writeTexts() error {
+	slices.SortStableFunc(b.texts, func(x, y pendingText) int { return strings.Compare(x.table, y.table) })
+	for _, t := range b.texts {
+		st, err := b.stmt(`INSERT OR REPLACE INTO ` + ftsTables[t.table] + `(rowid, text) VALUES (?, ?)`)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(b.ctx, t.seq, t.text); err != nil {
+			return fmt.Errorf("index text of %s %d: %w", t.table, t.seq, err)
+		}
 	}
-	if _, err := st.ExecContext(b.ctx, seq, text); err != nil {
-		return fmt.Errorf("index text of %s %d: %w", table, seq, err)
-	}
+	b.texts = b.texts[:0]
 	return nil
 }
 

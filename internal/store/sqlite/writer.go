@@ -92,6 +92,7 @@ func (s *Store) writeLoop() {
 		s.batches.Add(1)
 		s.requests.Add(int64(len(batch)))
 		sy.hand(batch, afters)
+		s.afterCommit()
 	}
 }
 
@@ -203,6 +204,7 @@ func (s *Store) runBatch(ctx context.Context, reqs []*request, savepoints bool, 
 		}
 		var effects []effect
 		var after func()
+		texts := len(b.texts)
 		switch {
 		case r.op != nil:
 			after, err = r.op(ctx, b)
@@ -218,6 +220,7 @@ func (s *Store) runBatch(ctx context.Context, reqs []*request, savepoints bool, 
 		if savepoints {
 			if err != nil {
 				r.err = err
+				b.texts = b.texts[:texts]
 				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO req`); rerr != nil {
 					tx.Rollback()
 					return nil, fmt.Errorf("rollback to savepoint: %w", rerr)
@@ -263,6 +266,7 @@ type batch struct {
 	sessions map[string]*sessionRow // loaded and changed in this batch
 	ua       map[string]uaInfo      // parsed user agents
 	stmts    map[string]*sql.Stmt   // prepared in this transaction
+	texts    []pendingText          // text index entries to write (writeTexts)
 	// pendingFiles received segment bytes in this batch: retention must
 	// not drop them even if no committed row points at them yet.
 	pendingFiles map[string]bool
