@@ -19,10 +19,11 @@ func DeleteSessions(ctx context.Context, cfg config.Config, ids []string) error 
 	if len(ids) == 0 {
 		return errors.New("no session id given")
 	}
-	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
+	st, release, err := openOffline(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
+		return err
 	}
+	defer release()
 	for _, id := range ids {
 		if err = st.Delete(ctx, id); err != nil {
 			err = fmt.Errorf("session %s: %w", id, err)
@@ -40,4 +41,20 @@ func DeleteSessions(ctx context.Context, cfg config.Config, ids []string) error 
 		err = fmt.Errorf("close store: %w", cerr)
 	}
 	return err
+}
+
+// openOffline opens the store for a one-shot command (gc, delete) under the
+// data directory's lock, so it cannot run beside a live `serve` and cut its
+// blob frames. release drops the lock; close the store before calling it.
+func openOffline(ctx context.Context, cfg config.Config) (st *sqlite.Store, release func(), err error) {
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err = sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		unlock()
+		return nil, nil, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
+	}
+	return st, unlock, nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reprise-rum/reprise/internal/config"
 	"github.com/reprise-rum/reprise/internal/store"
@@ -184,5 +185,24 @@ func TestDeleteSessionSecureDeletesTextIndexes(t *testing.T) {
 		if err := db.QueryRow(`SELECT v FROM ` + fts + `_config WHERE k = 'secure-delete'`).Scan(&v); err != nil || v != "1" {
 			t.Errorf("%s secure-delete = %q, %v; want 1", fts, v, err)
 		}
+	}
+}
+
+// TestOfflineCommandsRefuseALiveDataDir: gc and delete open the store only
+// when no other process (a running serve) holds the data directory.
+func TestOfflineCommandsRefuseALiveDataDir(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Retention.MaxAge = config.Duration(time.Hour)
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if err := DeleteSessions(context.Background(), cfg, []string{"s1"}); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("DeleteSessions on a locked dir: err=%v, want 'in use'", err)
+	}
+	if _, err := GC(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("GC on a locked dir: err=%v, want 'in use'", err)
 	}
 }

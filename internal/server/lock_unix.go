@@ -11,7 +11,7 @@ import (
 )
 
 // lockDataDir takes an exclusive lock on the data directory for as long as
-// this process runs `serve` or `gc`. Two processes on one directory would
+// this process runs `serve`, `gc` or `delete`. Two processes on one directory would
 // corrupt it: each store repairs the tail of the newest blob file on open,
 // which would cut a frame the other is writing. The kernel drops the lock
 // when the process dies, even by SIGKILL, so a crash never leaves it stale.
@@ -27,7 +27,7 @@ func lockDataDir(dir string) (unlock func(), err error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("data directory %s is in use by another reprise process (serve or gc): stop it first", dir)
+			return nil, fmt.Errorf("data directory %s is in use by another reprise process (serve, gc or delete): stop it first", dir)
 		}
 		return nil, fmt.Errorf("lock data directory %s: %w", dir, err)
 	}

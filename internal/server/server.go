@@ -226,15 +226,11 @@ func GC(ctx context.Context, cfg config.Config) (retention.Result, error) {
 	if cfg.Retention.MaxAge <= 0 {
 		return retention.Result{}, errors.New("retention.max_age is 0 (keep everything): set it, e.g. --retention-max-age 720h")
 	}
-	unlock, err := lockDataDir(cfg.DataDir)
+	st, release, err := openOffline(ctx, cfg)
 	if err != nil {
 		return retention.Result{}, err
 	}
-	defer unlock()
-	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
-	if err != nil {
-		return retention.Result{}, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
-	}
+	defer release()
 	res, err := retention.Sweep(ctx, st, time.Duration(cfg.Retention.MaxAge), time.Now())
 	if cerr := st.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
