@@ -32,6 +32,7 @@ document.addEventListener('click', function (e) {
 
 async function collector(bundle: Uint8Array, csp: boolean) {
   const rum: Array<Record<string, any>> = [];
+  const compressedRum: string[] = [];
   const segments: Segment[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -43,7 +44,11 @@ async function collector(bundle: Uint8Array, csp: boolean) {
       if (path === '/sdk/reprise.js') return res.writeHead(200, js).end(bundle);
       if (path === '/init.js') return res.writeHead(200, js).end(INIT);
       if (path === '/v1/write/rum') {
-        rum.push(...body.toString().split('\n').map((l) => JSON.parse(l)));
+        // Large batches come as zlib in a text/plain body (no preflight): inflate them as the
+        // collector does, after its magic-byte sniff.
+        const zlib = body[0] === 0x78;
+        if (zlib) compressedRum.push(req.headers['content-type'] ?? '');
+        rum.push(...(zlib ? inflateSync(body) : body).toString().split('\n').map((l) => JSON.parse(l)));
         return res.writeHead(202).end();
       }
       if (path === '/v1/write/rum/replay') {
@@ -67,7 +72,7 @@ async function collector(bundle: Uint8Array, csp: boolean) {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
-  return { base: `http://127.0.0.1:${port}`, rum, segments, close: () => server.close() };
+  return { base: `http://127.0.0.1:${port}`, rum, compressedRum, segments, close: () => server.close() };
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
@@ -113,7 +118,10 @@ describe.skipIf(!existsSync(CHROMIUM))('SDK in Chromium', () => {
 
   for (const csp of [false, true]) {
     it(`records a masked replay and RUM events${csp ? ' under a CSP that blocks blob: workers' : ''}`, async () => {
-      const { rum, segments, pageErrors } = await session(csp);
+      const { rum, compressedRum, segments, pageErrors } = await session(csp);
+      // The 5 s batch is large enough to be compressed, and stays text/plain (no preflight).
+      expect(compressedRum.length).toBeGreaterThanOrEqual(1);
+      for (const t of compressedRum) expect(t).toMatch(/^text\/plain/);
       // Only the page's own error reached the page: the SDK threw nothing.
       expect(pageErrors, pageErrors.join('; ')).toEqual(['kaboom']);
 

@@ -16,6 +16,8 @@ import { createSessionManager, type Session } from '../domain/session';
 import { startViewTracker, type ViewCounter } from '../domain/views';
 import { trackLoadingTime, trackVitals } from '../domain/vitals';
 import { createBatch } from '../transport/batch';
+import { createCompressingSender } from '../transport/compressingSender';
+import { createCompressor } from '../domain/replay/compression';
 import { RUM_FLUSH_LIMITS } from '../transport/flushController';
 import { defaultTransport, type HttpTransport } from '../transport/httpRequest';
 import { createHttpSender } from '../transport/retryQueue';
@@ -69,7 +71,9 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
   const transport = env.transport ?? defaultTransport();
   const rumSender = createHttpSender(config.rumUrl, transport);
   const replaySender = createHttpSender(config.replayUrl, transport);
-  const batch = createBatch(RUM_FLUSH_LIMITS, rumSender);
+  // One compression worker for replay segments and large RUM batches.
+  const compressor = env.replay?.compressor ?? createCompressor();
+  const batch = createBatch(RUM_FLUSH_LIMITS, createCompressingSender(rumSender, () => compressor));
 
   let replay: Replay | undefined;
   // While a view ends because its session expired, its last version still belongs to that session.
@@ -109,6 +113,7 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
       sender: replaySender,
       redactUrl: redact,
       ...env.replay,
+      compressor,
     });
     // The view went out before the recorder started: re-send it with has_replay.
     views.sendUpdate();
@@ -241,6 +246,7 @@ export function startRum(config: Config, env: RumEnv): StartedRum {
       stopReplay();
       batch.flush('stop');
       batch.stop();
+      compressor.stop();
       rumSender.stop();
       replaySender.stop();
     },

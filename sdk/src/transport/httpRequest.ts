@@ -7,7 +7,8 @@
 // content types, so a cross-origin collector needs no preflight and sendBeacon accepts them.
 
 export interface Payload {
-  body: string | FormData;
+  /** A Blob body is a compressed batch (text/plain, zlib bytes). */
+  body: string | FormData | Blob;
   /** Uncompressed-or-not size on the wire, close enough for queue accounting and quotas. */
   bytes: number;
 }

@@ -66,6 +66,8 @@ export function viewSnapshotGapMs(bytes: number): number {
 const SYNC_EXIT: readonly SegmentReason[] = ['page_hide', 'before_unload', 'stop'];
 
 export function startReplay(d: ReplayDeps): Replay {
+  // A compressor passed in is shared (RUM batches use it too): its owner stops it.
+  const ownCompressor = !d.compressor;
   const compressor = d.compressor ?? createCompressor();
   // Segments handed to the compressor and not yet sent; sent raw if the page exits first.
   const inFlight = new Set<{ segment: Segment; done: boolean }>();
@@ -146,7 +148,7 @@ export function startReplay(d: ReplayDeps): Replay {
       recorder = undefined;
       flush('stop');
       segments.stop();
-      compressor.stop();
+      if (ownCompressor) compressor.stop();
     },
   };
 }
