@@ -13,6 +13,23 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	migrateInitial,
 	migrateTextSearch, // textsearch.go
 	migrateViewIndexes,
+	migrateTextScanIndexes,
+}
+
+// migrateTextScanIndexes lets a common search term or a URL filter be
+// checked from an index over (date, text) instead of reading whole event
+// rows (which carry their JSON twice) across the time range.
+func migrateTextScanIndexes(ctx context.Context, tx *sql.Tx) error {
+	for _, s := range []string{
+		`CREATE INDEX views_date_url ON views(date, view_url)`,
+		`CREATE INDEX errors_date_message ON errors(date, message)`,
+		`CREATE INDEX resources_date_url ON resources(date, url)`,
+	} {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
 }
 
 // migrateViewIndexes serves the view detail page: a view's actions, errors

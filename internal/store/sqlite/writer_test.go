@@ -284,6 +284,11 @@ func TestTextSearchMigrationBackfills(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for _, index := range []string{"views_date_url", "errors_date_message", "resources_date_url"} {
+		if _, err := s.wdb.Exec(`DROP INDEX ` + index); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.wdb.Exec(`PRAGMA user_version = 1`)
 	s.Close()
 
