@@ -104,21 +104,23 @@ func (h *Handler) checkSegment(meta *store.SegmentMeta, data []byte) error {
 		}
 		return errorf(http.StatusBadRequest, "segment: "+err.Error())
 	}
-	recs, err := replay.Records(raw)
+	// Checked and counted in one pass, without decoding the records: the
+	// bytes are stored as sent and decoded only when someone watches.
+	check, err := replay.CheckSegment(raw)
 	if err != nil {
 		return errorf(http.StatusBadRequest, "segment: "+err.Error())
 	}
-	if len(recs) == 0 {
+	if check.Records == 0 {
 		return errorf(http.StatusBadRequest, "segment has no records")
 	}
-	if len(recs) > h.limits.MaxRecordsPerSegment {
-		return errorf(http.StatusRequestEntityTooLarge, fmt.Sprintf("segment has %d records, more than limits.max_records_per_segment (%d)", len(recs), h.limits.MaxRecordsPerSegment))
+	if check.Records > h.limits.MaxRecordsPerSegment {
+		return errorf(http.StatusRequestEntityTooLarge, fmt.Sprintf("segment has %d records, more than limits.max_records_per_segment (%d)", check.Records, h.limits.MaxRecordsPerSegment))
 	}
 	meta.Encoding = enc
 	meta.RawSize = int64(len(raw))
-	meta.RecordsCount = len(recs)
+	meta.RecordsCount = check.Records
 	if meta.Start == 0 || meta.End == 0 {
-		s := replay.Summarize(recs)
+		s := check.Summary
 		meta.Start, meta.End = s.Start, s.End
 		meta.HasFullSnapshot = meta.HasFullSnapshot || s.HasFullSnapshot
 	}
