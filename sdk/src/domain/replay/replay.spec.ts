@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MAX_VIEW_SNAPSHOT_GAP_MS, SMALL_SNAPSHOT_BYTES, SNAPSHOT_BYTES_PER_SECOND, startReplay, viewSnapshotGapMs } from './replay';
 import type { Compressor } from './compression';
 import type { RecordLike } from './segments';
+import { KEEPALIVE_MAX_BYTES, type Payload } from '../../transport/httpRequest';
 
 // A replay over a fake recorder whose full snapshots carry `snapshotBytes` of text.
 function setup(snapshotBytes: number) {
@@ -57,5 +58,32 @@ describe('replay view changes', () => {
     s.replay.viewChanged();
     expect(s.recorder.takeFullSnapshot).toHaveBeenCalledTimes(1);
     s.replay.stop();
+  });
+
+  it('on exit sends what the worker still holds as it is, unless it is over the keepalive quota', () => {
+    const exit: Payload[] = [];
+    let emit: (r: RecordLike) => void = () => {};
+    const replay = startReplay({
+      privacyLevel: 'mask-user-input',
+      context: () => ({ applicationId: 'a', sessionId: 's', viewId: 'v' }),
+      sender: { send: vi.fn(), sendOnExit: (p) => p && exit.push(p) },
+      redactUrl: (u) => u,
+      compressor: { compress: () => new Promise(() => {}), mode: () => 'worker', stop: () => {} }, // never done
+      start: (o) => {
+        emit = o.emit;
+        return { takeFullSnapshot: vi.fn(), stop: vi.fn() };
+      },
+    });
+    emit({ type: 4, timestamp: 1 } as RecordLike);
+    emit({ type: 2, timestamp: 2, data: { text: 'x'.repeat(KEEPALIVE_MAX_BYTES) } } as RecordLike); // its own segment, in the worker
+    emit({ type: 4, timestamp: 3 } as RecordLike);
+    emit({ type: 2, timestamp: 4, data: { text: 'small' } } as RecordLike);
+    emit({ type: 3, timestamp: 5 } as RecordLike);
+    replay.viewChanged(); // the small segment goes to the worker too
+    emit({ type: 3, timestamp: 6 } as RecordLike);
+    replay.flush('page_hide');
+    expect(exit).toHaveLength(2); // the small one in the worker and the current one; not the big one
+    expect(exit.every((p) => p.bytes < KEEPALIVE_MAX_BYTES)).toBe(true);
+    replay.stop();
   });
 });

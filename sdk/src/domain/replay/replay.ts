@@ -5,8 +5,12 @@
 // SNAPSHOT_BYTES_PER_SECOND (a 4 MB snapshot of a 5,000-row table costs the page about a
 // second of script time and 335 KB sent; a player seeking into such a view starts from the
 // earlier snapshot, at most MAX_VIEW_SNAPSHOT_GAP_MS of records back). On page exit the
-// segment (and any still being compressed) goes out uncompressed through sendBeacon/keepalive:
-// there is no time left to wait for the worker.
+// current segment, and those still being compressed up to the keepalive quota, go out
+// uncompressed through sendBeacon/keepalive: there is no time left to wait for the worker. A
+// larger one still in the worker (a snapshot or a big mutation of the last few hundred ms) is
+// dropped: the browser refuses it to sendBeacon and keepalive fetch, and a plain fetch of
+// megabytes is cancelled with the page or costs the user that bandwidth while leaving
+// (Datadog's SDK loses such a tail too).
 
 import { monitor } from '../../tools/monitor';
 import type { PrivacyLevel, PrivacySelectors } from '../privacy';
@@ -22,7 +26,7 @@ import {
   type SegmentReason,
 } from './segments';
 import { buildSegmentPayload } from './upload';
-import type { Payload } from '../../transport/httpRequest';
+import { KEEPALIVE_MAX_BYTES, type Payload } from '../../transport/httpRequest';
 
 export interface ReplaySender {
   send(p: Payload): void;
@@ -127,7 +131,7 @@ export function startReplay(d: ReplayDeps): Replay {
     segments.flush(reason);
     if (SYNC_EXIT.includes(reason)) {
       for (const t of inFlight) {
-        if (!t.done) sendRaw(t.segment);
+        if (!t.done && t.segment.metadata.raw_segment_size < KEEPALIVE_MAX_BYTES) sendRaw(t.segment);
         t.done = true;
       }
       inFlight.clear();
