@@ -16,6 +16,7 @@ import (
 	"github.com/reprise-rum/reprise/internal/retention"
 	"github.com/reprise-rum/reprise/internal/rum"
 	"github.com/reprise-rum/reprise/internal/store"
+	"github.com/reprise-rum/reprise/internal/store/sqlite"
 )
 
 // ops is the operational surface: Prometheus metrics (/metrics), readiness
@@ -35,6 +36,11 @@ type ops struct {
 type queueStats interface {
 	QueueDepth() int
 	QueueCap() int
+}
+
+// commitCounter is what the embedded store counts of its group commits.
+type commitCounter interface {
+	Stats() sqlite.Stats
 }
 
 // commitObserver is implemented by stores that can report each group
@@ -63,6 +69,10 @@ func newOps(cfg config.Config, st Store, ing func() ingest.StatsSnapshot) *ops {
 		o.queue = q
 		reg.GaugeFunc("reprise_store_queue_depth", "Appends waiting for the store's writer.", func() float64 { return float64(q.QueueDepth()) })
 		reg.GaugeFunc("reprise_store_queue_capacity", "Capacity of the store's write queue; when full, intake answers 429.", func() float64 { return float64(q.QueueCap()) })
+	}
+	if c, ok := st.(commitCounter); ok {
+		reg.CounterFunc("reprise_store_commits_total", "Group commits (one fsync each) the store's writer made.", func() float64 { return float64(c.Stats().Batches) })
+		reg.CounterFunc("reprise_store_committed_requests_total", "Appends and deletes those commits carried; divided by commits, how well fsyncs are shared.", func() float64 { return float64(c.Stats().Requests) })
 	}
 	if c, ok := st.(commitObserver); ok {
 		fsync := reg.NewHistogram("reprise_store_fsync_seconds", "Time to make one group commit durable (blob fsync and SQLite commit).", nil)

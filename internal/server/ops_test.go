@@ -38,6 +38,8 @@ func TestMetricsEndpoint(t *testing.T) {
 		`reprise_ingest_events_accepted_total 1`,
 		`reprise_ingest_events_rejected_total 1`,
 		`reprise_store_append_seconds_count{kind="events"} 1`,
+		"reprise_store_commits_total 1",
+		"reprise_store_committed_requests_total 1",
 		"# TYPE reprise_store_queue_depth gauge",
 		"# TYPE reprise_store_size_bytes gauge",
 		"# TYPE reprise_http_request_duration_seconds histogram",
