@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentCookieStore, createMemoryCookieStore } from '../browser/cookie';
 import {
+  COOKIE_CACHE_MS,
   SESSION_COOKIE,
   createSessionManager,
   formatSessionCookie,
@@ -21,6 +22,26 @@ describe('session manager', () => {
     const m = createSessionManager({ cookies, sessionSampleRate: rates.s, sessionReplaySampleRate: rates.r });
     return { cookies, m };
   };
+
+  it('reads the cookie at most once a second and extends it at most once a second', () => {
+    const { cookies, m } = make();
+    const get = vi.spyOn(cookies, 'get');
+    const set = vi.spyOn(cookies, 'set');
+    const first = m.touch();
+    for (let i = 0; i < 100; i++) {
+      m.current();
+      m.touch();
+    }
+    expect(get.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(set).toHaveBeenCalledTimes(1);
+    // Another tab renews the session: seen within a second.
+    const other = { ...first, id: '00000000-0000-4000-8000-000000000000' };
+    cookies.set(SESSION_COOKIE, formatSessionCookie(other), other.expires);
+    vi.advanceTimersByTime(COOKIE_CACHE_MS);
+    expect(m.current()?.id).toBe(other.id);
+    m.touch();
+    expect(parseSessionCookie(cookies.get(SESSION_COOKIE))?.expires).toBe(Date.now() + 15 * ONE_MINUTE);
+  });
 
   it('keeps the same id while the user is active within 15 minutes', () => {
     const { m } = make();

@@ -13,6 +13,8 @@ import { generateUUID } from '../tools/uuid';
 export const SESSION_COOKIE = '_reprise_s';
 export const SESSION_IDLE_TIMEOUT = 15 * ONE_MINUTE;
 export const SESSION_MAX_DURATION = 4 * ONE_HOUR;
+/** How long a read of the session cookie is reused, and the least time between two writes. */
+export const COOKIE_CACHE_MS = 1000;
 /** How often the manager looks for an expired session without activity. */
 export const SESSION_CHECK_INTERVAL = ONE_MINUTE;
 
@@ -85,12 +87,24 @@ export function createSessionManager(opts: SessionManagerOptions): SessionManage
   // The session this page last saw; used to notice expiry and renewal (also by other tabs).
   let known: Session | undefined;
 
+  // current() runs for every RUM event and every replay record: reading document.cookie each
+  // time cost the heavy bench page 2 s of script in 40 s. The cookie is read at most once per
+  // COOKIE_CACHE_MS (another tab's renewal shows up within that), and an activity extends it
+  // at most once per COOKIE_CACHE_MS (the 15-minute idle timeout does not care).
+  let cached: { at: number; s: Session | undefined } | undefined;
+  let lastWrite = -Infinity;
   const read = (): Session | undefined => {
-    const s = parseSessionCookie(opts.cookies.get(SESSION_COOKIE));
-    return s && isSessionLive(s, now()) ? s : undefined;
+    const t = now();
+    if (!cached || t - cached.at >= COOKIE_CACHE_MS || t < cached.at) {
+      cached = { at: t, s: parseSessionCookie(opts.cookies.get(SESSION_COOKIE)) };
+    }
+    const s = cached.s;
+    return s && isSessionLive(s, t) ? s : undefined;
   };
   const write = (s: Session) => {
     opts.cookies.set(SESSION_COOKIE, formatSessionCookie(s), Math.min(s.expires, s.created + SESSION_MAX_DURATION));
+    lastWrite = now();
+    cached = { at: lastWrite, s };
   };
 
   const observe = (s: Session | undefined) => {
@@ -117,6 +131,10 @@ export function createSessionManager(opts: SessionManagerOptions): SessionManage
     touch() {
       const t = now();
       let s = read();
+      if (s && t - lastWrite < COOKIE_CACHE_MS && t >= lastWrite) {
+        observe(s);
+        return s; // extended less than a second ago
+      }
       if (s) {
         s = { ...s, expires: Math.min(t + SESSION_IDLE_TIMEOUT, s.created + SESSION_MAX_DURATION) };
       } else {
