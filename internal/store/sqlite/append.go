@@ -37,8 +37,36 @@ func (s *Store) AppendEvents(ctx context.Context, events []rum.Event) error {
 		}
 	}
 	// The writer may still read the events after a cancelled caller has
-	// moved on, so it gets its own copy of the slice.
-	return s.enqueue(ctx, &request{events: append([]rum.Event(nil), events...)})
+	// moved on, so it gets its own copy of the slice. Ids, row values and
+	// parsed user agents are made here, on the caller's goroutine (many run
+	// at once), so the single writer only writes.
+	r := &request{events: append([]rum.Event(nil), events...)}
+	r.rows = make([]eventRow, len(r.events))
+	uas := map[string]uaInfo{} // a batch comes from one browser, mostly
+	for i := range r.events {
+		ev := &r.events[i]
+		if ev.ID == "" {
+			ev.ID = newID()
+		}
+		ua, ok := uas[ev.UserAgent]
+		if !ok {
+			ua = useragent.Parse(ev.UserAgent)
+			uas[ev.UserAgent] = ua
+		}
+		args, err := rowArgs(ev, eventTables[ev.Type], ua)
+		if err != nil {
+			return fmt.Errorf("append events: %w", err)
+		}
+		r.rows[i] = eventRow{args: args, ua: ua}
+	}
+	return s.enqueue(ctx, r)
+}
+
+// eventRow is an event's prepared insert: its column values, and its
+// parsed user agent for the session aggregate.
+type eventRow struct {
+	args []any
+	ua   uaInfo
 }
 
 // AppendSegment stores one replay segment: its bytes in a blob file (synced)
@@ -63,6 +91,7 @@ func newID() string {
 // effect is what one stored row does to its session's aggregate.
 type effect struct {
 	ev      *rum.Event
+	ua      uaInfo // the event's parsed user agent
 	seg     *store.SegmentMeta
 	counted bool // a new view, action or error (not a resend or a newer view version)
 }
@@ -80,24 +109,13 @@ func (b *batch) stmt(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-func (b *batch) parseUA(ua string) uaInfo {
-	if info, ok := b.ua[ua]; ok {
-		return info
-	}
-	info := useragent.Parse(ua)
-	b.ua[ua] = info
-	return info
-}
-
-// insertEvents writes one request's events.
-func (b *batch) insertEvents(events []rum.Event) ([]effect, error) {
+// insertEvents writes one request's events; rows are their prepared
+// values (AppendEvents).
+func (b *batch) insertEvents(events []rum.Event, rows []eventRow) ([]effect, error) {
 	effects := make([]effect, 0, len(events))
 	for i := range events {
 		ev := &events[i]
 		t := eventTables[ev.Type]
-		if ev.ID == "" {
-			ev.ID = newID()
-		}
 		st, err := b.stmt(t.insertSQL)
 		if err != nil {
 			return nil, err
@@ -116,11 +134,7 @@ func (b *batch) insertEvents(events []rum.Event) ([]effect, error) {
 				return nil, fmt.Errorf("store view %s: %w", ev.ID, err)
 			}
 		}
-		args, err := b.rowArgs(ev, t)
-		if err != nil {
-			return nil, err
-		}
-		res, err := st.ExecContext(b.ctx, args...)
+		res, err := st.ExecContext(b.ctx, rows[i].args...)
 		if err != nil {
 			return nil, fmt.Errorf("store %s %s of session %s: %w", ev.Type, ev.ID, ev.SessionID, err)
 		}
@@ -138,13 +152,13 @@ func (b *batch) insertEvents(events []rum.Event) ([]effect, error) {
 			}
 			b.indexText(t.name, seq, eventText(ev))
 		}
-		effects = append(effects, effect{ev: ev, counted: counted})
+		effects = append(effects, effect{ev: ev, ua: rows[i].ua, counted: counted})
 	}
 	return effects, nil
 }
 
 // rowArgs are the values of commonCols then t.cols.
-func (b *batch) rowArgs(ev *rum.Event, t *eventTable) ([]any, error) {
+func rowArgs(ev *rum.Event, t *eventTable, ua uaInfo) ([]any, error) {
 	raw := ev.Raw
 	doc := *ev
 	doc.Raw = nil
@@ -152,7 +166,6 @@ func (b *batch) rowArgs(ev *rum.Event, t *eventTable) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s %s: %w", ev.Type, ev.ID, err)
 	}
-	ua := b.parseUA(ev.UserAgent)
 	args := []any{ev.ID, ev.SessionID, ev.ViewID, ev.AppID, ev.Date, ev.ViewURL, ev.Service, ev.Env,
 		ev.Version, ev.UserID, ev.UserName, ev.UserEmail, ua.Browser, ua.OS, ua.Device, docJSON, []byte(raw)}
 	return append(args, t.vals(ev)...), nil

@@ -77,7 +77,7 @@ func (b *batch) fold(effects []effect) error {
 			return err
 		}
 		if e.ev != nil {
-			r.addEvent(e.ev, e.counted, b.parseUA(e.ev.UserAgent))
+			r.addEvent(e.ev, e.counted, e.ua)
 		} else {
 			r.addSegment(e.seg)
 		}

@@ -14,6 +14,7 @@ import (
 // request is one queued write. Exactly one of events, seg or op is set.
 type request struct {
 	events []rum.Event
+	rows   []eventRow // events' prepared values, one per event
 	seg    *segmentWrite
 	// op runs inside the batch transaction (deletes); after, if it returns
 	// one, runs once the transaction has committed.
@@ -211,7 +212,7 @@ func (s *Store) runBatch(ctx context.Context, reqs []*request, savepoints bool, 
 		case r.seg != nil:
 			effects, err = b.insertSegment(&r.seg.meta)
 		default:
-			effects, err = b.insertEvents(r.events)
+			effects, err = b.insertEvents(r.events, r.rows)
 		}
 		if err != nil && !savepoints {
 			tx.Rollback()
@@ -264,7 +265,6 @@ type batch struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	sessions map[string]*sessionRow // loaded and changed in this batch
-	ua       map[string]uaInfo      // parsed user agents
 	stmts    map[string]*sql.Stmt   // prepared in this transaction
 	texts    []pendingText          // text index entries to write (writeTexts)
 	// pendingFiles received segment bytes in this batch: retention must
@@ -279,6 +279,6 @@ type batch struct {
 }
 
 func newBatch(ctx context.Context, tx *sql.Tx, cache *sessionCache) *batch {
-	return &batch{ctx: ctx, tx: tx, sessions: map[string]*sessionRow{}, ua: map[string]uaInfo{},
+	return &batch{ctx: ctx, tx: tx, sessions: map[string]*sessionRow{},
 		stmts: map[string]*sql.Stmt{}, pendingFiles: map[string]bool{}, cache: cache, stored: map[string]storedSession{}}
 }
