@@ -26,6 +26,7 @@ type explorerPage struct {
 	Sessions  []sessionRow
 	Events    []eventRow
 	Total     int64
+	Capped    bool // Total is a lower bound: the store stopped counting
 	Shown     int
 	PrevHref  string
 	NextHref  string
@@ -92,7 +93,7 @@ func (h *handler) explorerList(w http.ResponseWriter, r *http.Request) {
 			}
 			p.Sessions = append(p.Sessions, row)
 		}
-		p.Total, p.Shown, next = page.Total, len(page.Sessions), page.NextCursor
+		p.Total, p.Capped, p.Shown, next = page.Total, page.TotalCapped, len(page.Sessions), page.NextCursor
 	} else {
 		page, err := h.reader.ListEvents(ctx, kind.Type, q.Filter)
 		if err != nil {
@@ -109,7 +110,7 @@ func (h *handler) explorerList(w http.ResponseWriter, r *http.Request) {
 			}
 			p.Events = append(p.Events, row)
 		}
-		p.Total, p.Shown, next = page.Total, len(page.Events), page.NextCursor
+		p.Total, p.Capped, p.Shown, next = page.Total, page.TotalCapped, len(page.Events), page.NextCursor
 	}
 	p.NextHref, p.PrevHref = q.nextURL(next), q.prevURL()
 

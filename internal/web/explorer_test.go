@@ -251,3 +251,11 @@ func FuzzParseExplorerQuery(f *testing.F) {
 		}
 	})
 }
+
+// A store that stopped counting (TotalCapped) shows its total as a lower bound.
+func TestExplorerShowsCappedTotal(t *testing.T) {
+	fr := fixture()
+	fr.capped = true
+	_, body := get(t, newServer(t, fr, false), "/explorer/sessions")
+	mustContain(t, body, `<strong class="total" data-testid="total">2+</strong>`, "Showing 2 of 2+")
+}

@@ -20,6 +20,7 @@ type fakeReader struct {
 	types    []string       // the typ of every ListEvents call
 	hist     []store.Filter // every Histogram call
 	next     string         // NextCursor returned by list calls
+	capped   bool           // TotalCapped returned by list calls
 	err      error          // returned by every call when set
 }
 
@@ -39,7 +40,7 @@ func (f *fakeReader) ListSessions(_ context.Context, flt store.Filter) (store.Se
 		}
 		out = append(out, s)
 	}
-	return store.SessionPage{Sessions: out, Total: int64(len(out)), NextCursor: f.next}, nil
+	return store.SessionPage{Sessions: out, Total: int64(len(out)), TotalCapped: f.capped, NextCursor: f.next}, nil
 }
 
 func (f *fakeReader) GetSession(_ context.Context, id string) (store.Session, error) {
