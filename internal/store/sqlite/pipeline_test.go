@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/reprise-rum/reprise/internal/rum"
 )
@@ -130,5 +133,38 @@ func TestAcknowledgedIsVisible(t *testing.T) {
 		if _, err := s.GetEvent(ctx, rum.TypeError, "e"+id); err != nil {
 			t.Fatalf("acknowledged event %s: %v", id, err)
 		}
+	}
+}
+
+// ObserveCommits hears of every acknowledged commit, with the requests it
+// carried; deletes (acknowledged on the writer) included.
+func TestObserveCommits(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	defer s.Close()
+	var mu sync.Mutex
+	commits, requests := 0, 0
+	s.ObserveCommits(func(n int, d time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		commits++
+		requests += n
+		if d <= 0 {
+			t.Errorf("commit took %v", d)
+		}
+	})
+	for i := range 5 {
+		if err := s.AppendEvents(ctx, action("s1", fmt.Sprintf("a%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Delete(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	// The observer runs just after the acknowledgement: wait for it.
+	waitFor(t, "the observer", func() bool { mu.Lock(); defer mu.Unlock(); return requests == 6 })
+	mu.Lock()
+	defer mu.Unlock()
+	if commits != 6 {
+		t.Fatalf("observed %d commits of %d requests, want 6 of 6 (one at a time)", commits, requests)
 	}
 }

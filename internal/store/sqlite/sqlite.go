@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -80,6 +81,8 @@ type Store struct {
 	walPath   string        // the writer fsyncs it itself (syncer.go)
 	ckpt      *checkpointer // background WAL checkpoints (checkpoint.go)
 	sessCache *sessionCache // writer goroutine only
+
+	commitObserver atomic.Pointer[func(requests int, durable time.Duration)] // ObserveCommits
 }
 
 // Stats reports how well group commit is batching.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"fmt"
 	"os"
+	"time"
 )
 
 // The writer commits with synchronous=NORMAL: SQLite writes the batch's WAL
@@ -24,7 +25,8 @@ type syncer struct {
 
 // committedBatch is a batch whose transaction has committed.
 type committedBatch struct {
-	reqs []*request
+	reqs  []*request
+	start time.Time // when the writer took it, for ObserveCommits
 	// durable, if set, is closed once the batch is synced instead of
 	// acknowledging it: the writer runs the batch's after-commit work
 	// first, then acknowledges.
@@ -43,8 +45,8 @@ func (s *Store) startSyncer() *syncer {
 // work (deletes: scrub blobs, checkpoint, drop files) waits until it is
 // durable, runs that work on the writer goroutine, which owns the write
 // connection and the blob files, and is acknowledged after it, as before.
-func (sy *syncer) hand(reqs []*request, afters []func()) {
-	b := &committedBatch{reqs: reqs}
+func (sy *syncer) hand(reqs []*request, afters []func(), start time.Time) {
+	b := &committedBatch{reqs: reqs, start: start}
 	if len(afters) == 0 {
 		sy.in <- b
 		return
@@ -56,6 +58,7 @@ func (sy *syncer) hand(reqs []*request, afters []func()) {
 		after()
 	}
 	acknowledge(reqs)
+	sy.s.observe(b)
 }
 
 // stop waits for every handed batch to be acknowledged.
@@ -101,6 +104,7 @@ func (sy *syncer) loop() {
 				continue
 			}
 			acknowledge(b.reqs)
+			sy.s.observe(b)
 		}
 	}
 }
@@ -164,5 +168,19 @@ func (w *walFile) close() {
 	if w.f != nil {
 		w.f.Close()
 		w.f, w.fi = nil, nil
+	}
+}
+
+// ObserveCommits registers fn to hear of every group commit once it is
+// acknowledged: the requests it carried and the time from the writer taking
+// it to its acknowledgement (blob fsync, SQLite commit, WAL fsync). fn runs
+// on the store's goroutines and must be quick. A later call replaces fn.
+func (s *Store) ObserveCommits(fn func(requests int, durable time.Duration)) {
+	s.commitObserver.Store(&fn)
+}
+
+func (s *Store) observe(b *committedBatch) {
+	if fn := s.commitObserver.Load(); fn != nil {
+		(*fn)(len(b.reqs), time.Since(b.start))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/reprise-rum/reprise/internal/rum"
 	"github.com/reprise-rum/reprise/internal/store"
@@ -88,11 +89,12 @@ func (s *Store) writeLoop() {
 			}
 		}
 		s.inflight.Store(int64(len(batch)))
+		start := time.Now()
 		afters := s.commitBatch(batch)
 		s.inflight.Store(0)
 		s.batches.Add(1)
 		s.requests.Add(int64(len(batch)))
-		sy.hand(batch, afters)
+		sy.hand(batch, afters, start)
 		s.afterCommit()
 	}
 }
