@@ -42,7 +42,9 @@ func (h *Handler) serveRUM(w http.ResponseWriter, r *http.Request, queryEncoding
 		h.fail(w, r, err)
 		return
 	}
-	body, err := h.readRUMBody(w, r, queryEncoding)
+	buf := getBodyBuffer()
+	defer putBodyBuffer(buf) // events copy what they keep (rum.ParseEvent)
+	body, err := h.readRUMBody(w, r, queryEncoding, buf)
 	if err != nil {
 		h.fail(w, r, err)
 		return
