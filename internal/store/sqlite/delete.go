@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/reprise-rum/reprise/internal/store"
 )
@@ -56,7 +57,7 @@ func (s *Store) Delete(ctx context.Context, sessionID string) error {
 			if err := s.blobs.Scrub(refs); err != nil {
 				s.log.Error("store: could not scrub an erased session's replay bytes", "session", sessionID, "err", err)
 			}
-			if _, err := s.wdb.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			if err := truncateWAL(ctx, s.wdb); err != nil {
 				s.log.Warn("store: checkpoint after an erasure failed; the WAL keeps old pages until the next one", "err", err)
 			}
 		}, nil
@@ -215,4 +216,29 @@ func segmentRefs(ctx context.Context, tx *sql.Tx, sessionID string) ([]store.Blo
 		refs = append(refs, r)
 	}
 	return refs, rows.Err()
+}
+
+// truncateWAL copies every WAL frame into the database and empties the WAL.
+// SQLite reports a checkpoint that another connection (the background
+// checkpointer, a reader) kept from finishing in the result row's busy
+// column, not as an error, so it is retried for a short while.
+func truncateWAL(ctx context.Context, db *sql.DB) error {
+	const tries = 100
+	for i := 0; ; i++ {
+		var busy, logFrames, copied int64
+		if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &copied); err != nil {
+			return fmt.Errorf("wal checkpoint: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		if i == tries {
+			return fmt.Errorf("wal checkpoint: still busy after %d tries", tries)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
