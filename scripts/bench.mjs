@@ -10,7 +10,7 @@
 // Parts: ingest (scripts/bench-ingest.mjs), sdk (scripts/bench-sdk.mjs), player
 // (scripts/bench-player.mjs, when present), store (cmd/reprise-seed, when present).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authHeaders, median, repoRoot, startReprise } from '../e2e/bench/lib.mjs';
@@ -86,7 +86,7 @@ async function runStore({ sessions }) {
     writeFileSync(marker, JSON.stringify({ seconds: (Date.now() - t0) / 1000, at: new Date().toISOString() }));
   }
   res.seed = JSON.parse(readFileSync(marker, 'utf8'));
-  res.dataBytes = dirBytes(dir);
+  res.dataBytes = dirBytes(realpathSync(dir)); // the cache may be a link to a seed made elsewhere
   const srv = await startReprise({ dataDir: dir, timeoutMs: 120000 });
   try {
     const base = `${srv.url}/api/v1/sessions`;
