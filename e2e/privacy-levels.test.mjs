@@ -135,7 +135,10 @@ async function visit(browser, siteUrl, level) {
   });
   const sessionId = await page.evaluate(() => window.REPRISE.getSessionId());
   const quietAt = Date.now();
-  await sleep(500);
+  // Stay past the SDK's 5 s segment flush, so segments also travel compressed by the
+  // worker (the data-directory scan must have opened compressed streams to mean anything);
+  // on page exit the SDK sends what is still pending uncompressed.
+  await sleep(6000);
   // Leaving flushes the last segment and view update.
   await page.goto('about:blank');
   await sleep(1500);
