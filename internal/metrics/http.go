@@ -45,15 +45,15 @@ func (m *HTTP) Wrap(next http.Handler, classify func(*http.Request) (handler str
 		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = body
 		}
-		rec := &recorder{ResponseWriter: w}
+		rec := &StatusRecorder{ResponseWriter: w}
 		defer func() {
-			code := rec.status
+			code := rec.Status
 			if code == 0 {
 				code = http.StatusOK
 			}
 			m.requests.Inc(handler, strconv.Itoa(code))
 			m.bytesIn.Add(float64(body.n), handler)
-			m.bytesOut.Add(float64(rec.bytes), handler)
+			m.bytesOut.Add(float64(rec.Bytes), handler)
 			m.duration.Observe(time.Since(start).Seconds(), handler)
 			if intake && code >= 400 {
 				m.rejects.Inc(handler, RejectReason(code))
@@ -106,28 +106,29 @@ func (b *countingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// recorder remembers status and size; Unwrap lets http.ResponseController
-// reach the real writer (streamed replays flush).
-type recorder struct {
+// StatusRecorder remembers a response's status and size, for metrics and the
+// request log; Unwrap lets http.ResponseController reach the real writer
+// (streamed replays flush).
+type StatusRecorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64
+	Status int // 0 until the handler writes
+	Bytes  int64
 }
 
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
+func (r *StatusRecorder) WriteHeader(code int) {
+	if r.Status == 0 {
+		r.Status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
+func (r *StatusRecorder) Write(p []byte) (int, error) {
+	if r.Status == 0 {
+		r.Status = http.StatusOK
 	}
 	n, err := r.ResponseWriter.Write(p)
-	r.bytes += int64(n)
+	r.Bytes += int64(n)
 	return n, err
 }
 
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+func (r *StatusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	reprisemetrics "github.com/reprise-rum/reprise/internal/metrics"
 	"github.com/reprise-rum/reprise/internal/respond"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 
 func (s *Server) recoverPanic(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &reprisemetrics.StatusRecorder{ResponseWriter: w}
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -29,7 +30,7 @@ func (s *Server) recoverPanic(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-			if rec.status == 0 {
+			if rec.Status == 0 {
 				respond.Error(rec, r, s.log, http.StatusInternalServerError, "internal error")
 			}
 		}()
@@ -42,12 +43,12 @@ func (s *Server) recoverPanic(next http.Handler) http.Handler {
 func (s *Server) logRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec, ok := w.(*statusRecorder)
+		rec, ok := w.(*reprisemetrics.StatusRecorder)
 		if !ok {
-			rec = &statusRecorder{ResponseWriter: w}
+			rec = &reprisemetrics.StatusRecorder{ResponseWriter: w}
 		}
 		next.ServeHTTP(rec, r)
-		status := rec.status
+		status := rec.Status
 		if status == 0 {
 			status = http.StatusOK
 		}
@@ -59,7 +60,7 @@ func (s *Server) logRequest(next http.Handler) http.Handler {
 			level = slog.LevelDebug
 		}
 		s.log.Log(r.Context(), level, "request",
-			"method", r.Method, "path", r.URL.Path, "status", status, "bytes", rec.bytes,
+			"method", r.Method, "path", r.URL.Path, "status", status, "bytes", rec.Bytes,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000, "remote", r.RemoteAddr)
 	})
 }
@@ -96,29 +97,3 @@ func (s *Server) refuseWhileDraining(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// statusRecorder remembers the status and size of a response. Unwrap lets
-// http.ResponseController reach the real writer (the replay stream flushes).
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += int64(n)
-	return n, err
-}
-
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
