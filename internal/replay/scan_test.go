@@ -31,7 +31,7 @@ var scanCases = []struct {
 	{`{"records":[]}`, true},
 	{`{"Records":[{"TYPE":2,"TimeStamp":9}]}`, true},
 	{`{"records":[{"type":1}],"records":[{"type":2,"timestamp":3},{}]}`, true}, // last wins
-	{`{"records":[{"type":2.0,"timestamp":3}]}`, true},                          // not an int: record skipped by Summarize
+	{`{"records":[{"type":2.0,"timestamp":3}]}`, true},                         // not an int: record skipped by Summarize
 	{`{"records":[{"type":2,"timestamp":"3"}]}`, true},
 	{`{"records":[{"type":null,"timestamp":null}]}`, true},
 	{`{"records":[{"type":2,"timestamp":99999999999999999999}]}`, true},

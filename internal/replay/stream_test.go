@@ -34,7 +34,9 @@ func (f *fakeReader) OpenSegment(_ context.Context, m store.SegmentMeta) (io.Rea
 	return io.NopCloser(bytes.NewReader(b)), nil
 }
 
-func (f *fakeReader) SessionEvents(context.Context, string, ...string) ([]rum.Event, error) { return nil, nil }
+func (f *fakeReader) SessionEvents(context.Context, string, ...string) ([]rum.Event, error) {
+	return nil, nil
+}
 
 func (f *fakeReader) add(tb testing.TB, m store.SegmentMeta, records ...string) {
 	tb.Helper()
@@ -54,7 +56,9 @@ func (f *fakeReader) add(tb testing.TB, m store.SegmentMeta, records ...string) 
 	f.segs = append(f.segs, m)
 }
 
-func rec(typ int, ts int64) string { return fmt.Sprintf(`{"type":%d,"data":{},"timestamp":%d}`, typ, ts) }
+func rec(typ int, ts int64) string {
+	return fmt.Sprintf(`{"type":%d,"data":{},"timestamp":%d}`, typ, ts)
+}
 
 type collect struct {
 	ts      []int64
