@@ -69,27 +69,7 @@ func colRef(alias, walk string) func(col string) string {
 func sessionWhere(f store.Filter, text textMatch, walk string) *where {
 	w := &where{}
 	c := colRef("s", walk)
-	if f.From != 0 {
-		w.add(c("start")+" >= ?", f.From)
-	}
-	if f.To != 0 {
-		w.add(c("start")+" < ?", f.To)
-	}
-	if f.App != "" {
-		w.add(c("app")+" = ?", f.App)
-	}
-	if f.Env != "" {
-		w.add(c("env")+" = ?", f.Env)
-	}
-	if f.Service != "" {
-		w.add(c("service")+" = ?", f.Service)
-	}
-	if f.Version != "" {
-		w.add(c("version")+" = ?", f.Version)
-	}
-	if f.User != "" {
-		w.add("("+c("user_id")+" = ? OR "+c("user_email")+" = ? OR "+c("user_name")+" = ?)", f.User, f.User, f.User)
-	}
+	scopeConds(w, c, "start", f)
 	if f.SessionID != "" {
 		w.add(c("id")+" = ?", f.SessionID)
 	}
@@ -99,15 +79,7 @@ func sessionWhere(f store.Filter, text textMatch, walk string) *where {
 	if f.URL != "" {
 		w.add(c("id")+` IN (SELECT session_id FROM views WHERE view_url LIKE ? ESCAPE '\')`, contains(f.URL))
 	}
-	if f.Browser != "" {
-		browserCond(w, c("browser"), f.Browser)
-	}
-	if f.OS != "" {
-		w.add(c("os")+" = ?", f.OS)
-	}
-	if f.Device != "" {
-		w.add(c("device")+" = ?", strings.ToLower(f.Device))
-	}
+	clientConds(w, c, f)
 	text.cond(w, "s", []string{"user_id", "user_name", "user_email", "first_url", "last_url"}, "s.id = ?", f.Query)
 	if f.HasReplay != nil {
 		w.add(c("has_replay")+" = ?", *f.HasReplay)
@@ -128,27 +100,7 @@ func sessionWhere(f store.Filter, text textMatch, walk string) *where {
 func eventWhere(t *eventTable, f store.Filter, text textMatch, walk string) *where {
 	w := &where{}
 	c := colRef("e", walk)
-	if f.From != 0 {
-		w.add(c("date")+" >= ?", f.From)
-	}
-	if f.To != 0 {
-		w.add(c("date")+" < ?", f.To)
-	}
-	if f.App != "" {
-		w.add(c("app")+" = ?", f.App)
-	}
-	if f.Env != "" {
-		w.add(c("env")+" = ?", f.Env)
-	}
-	if f.Service != "" {
-		w.add(c("service")+" = ?", f.Service)
-	}
-	if f.Version != "" {
-		w.add(c("version")+" = ?", f.Version)
-	}
-	if f.User != "" {
-		w.add("("+c("user_id")+" = ? OR "+c("user_email")+" = ? OR "+c("user_name")+" = ?)", f.User, f.User, f.User)
-	}
+	scopeConds(w, c, "date", f)
 	if f.SessionID != "" {
 		w.add(c("session_id")+" = ?", f.SessionID)
 	}
@@ -158,15 +110,7 @@ func eventWhere(t *eventTable, f store.Filter, text textMatch, walk string) *whe
 	if f.URL != "" {
 		w.add(c("view_url")+` LIKE ? ESCAPE '\'`, contains(f.URL))
 	}
-	if f.Browser != "" {
-		browserCond(w, c("browser"), f.Browser)
-	}
-	if f.OS != "" {
-		w.add(c("os")+" = ?", f.OS)
-	}
-	if f.Device != "" {
-		w.add(c("device")+" = ?", strings.ToLower(f.Device))
-	}
+	clientConds(w, c, f)
 	text.cond(w, "e", t.text, "")
 	if f.HasReplay != nil {
 		w.add("EXISTS (SELECT 1 FROM sessions s WHERE s.id = e.session_id AND s.has_replay = ?)", *f.HasReplay)
@@ -308,4 +252,43 @@ func clampLimit(n int) int {
 		return defaultLimit
 	}
 	return min(n, maxLimit)
+}
+
+// scopeConds adds the conditions sessions and events share: the time range on
+// timeCol, application, env, service, version and user.
+func scopeConds(w *where, c func(string) string, timeCol string, f store.Filter) {
+	if f.From != 0 {
+		w.add(c(timeCol)+" >= ?", f.From)
+	}
+	if f.To != 0 {
+		w.add(c(timeCol)+" < ?", f.To)
+	}
+	if f.App != "" {
+		w.add(c("app")+" = ?", f.App)
+	}
+	if f.Env != "" {
+		w.add(c("env")+" = ?", f.Env)
+	}
+	if f.Service != "" {
+		w.add(c("service")+" = ?", f.Service)
+	}
+	if f.Version != "" {
+		w.add(c("version")+" = ?", f.Version)
+	}
+	if f.User != "" {
+		w.add("("+c("user_id")+" = ? OR "+c("user_email")+" = ? OR "+c("user_name")+" = ?)", f.User, f.User, f.User)
+	}
+}
+
+// clientConds adds the browser, OS and device conditions.
+func clientConds(w *where, c func(string) string, f store.Filter) {
+	if f.Browser != "" {
+		browserCond(w, c("browser"), f.Browser)
+	}
+	if f.OS != "" {
+		w.add(c("os")+" = ?", f.OS)
+	}
+	if f.Device != "" {
+		w.add(c("device")+" = ?", strings.ToLower(f.Device))
+	}
 }
