@@ -84,16 +84,13 @@ func scanRecordsObject(raw []byte) (c Check, ok bool) {
 		} else if !s.value() {
 			return Check{}, false
 		}
-		s.ws()
-		if s.is(',') {
-			s.i++
-			continue
+		more, ok := s.afterElement('}')
+		if !ok {
+			return Check{}, false
 		}
-		if s.is('}') {
-			s.i++
+		if !more {
 			break
 		}
-		return Check{}, false
 	}
 	s.ws()
 	if s.i != len(s.b) || !found {
@@ -132,16 +129,13 @@ func (s *segmentScanner) records() (Check, bool) {
 			c.Summary.add(info)
 		}
 		c.Records++
-		s.ws()
-		if s.is(',') {
-			s.i++
-			continue
+		more, ok := s.afterElement(']')
+		if !ok {
+			return Check{}, false
 		}
-		if s.is(']') {
-			s.i++
+		if !more {
 			return c, true
 		}
-		return Check{}, false
 	}
 }
 
@@ -195,17 +189,14 @@ func (s *segmentScanner) record() (info RecordInfo, known, ok bool) {
 				info.Timestamp = n
 			}
 		}
-		s.ws()
-		if s.is(',') {
-			s.i++
-			continue
+		more, ok := s.afterElement('}')
+		if !ok {
+			return info, false, false
 		}
-		if s.is('}') {
-			s.i++
+		if !more {
 			s.depth--
 			return info, known, true
 		}
-		return info, false, false
 	}
 }
 
@@ -317,17 +308,14 @@ func (s *segmentScanner) container(end byte) bool {
 		if !s.value() {
 			return false
 		}
-		s.ws()
-		if s.is(',') {
-			s.i++
-			continue
+		more, ok := s.afterElement(end)
+		if !ok {
+			return false
 		}
-		if s.is(end) {
-			s.i++
+		if !more {
 			s.depth--
 			return true
 		}
-		return false
 	}
 }
 
@@ -449,4 +437,20 @@ func asciiFold(key []byte, name string) bool {
 		}
 	}
 	return true
+}
+
+// afterElement consumes what follows an array element or object member:
+// ',' (more follows) or the closing byte end (the container is done). ok is
+// false for anything else.
+func (s *segmentScanner) afterElement(end byte) (more, ok bool) {
+	s.ws()
+	switch {
+	case s.is(','):
+		s.i++
+		return true, true
+	case s.is(end):
+		s.i++
+		return false, true
+	}
+	return false, false
 }
